@@ -1,0 +1,219 @@
+/* luaopen_modu_core: builds the module table, and owns the helpers every
+ * binding shares (errors, the NA sentinel, scalar conversion). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+#include <utf8proc.h>
+
+#include "lmodu.h"
+
+static const char lm_na_key = 'N';
+
+int lm_error(lua_State *L, const char *fn, const char *fmt, ...) {
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  lua_pushfstring(L, "%s: %s", fn, buf);
+  lua_error(L);
+  abort(); /* lua_error does not return */
+}
+
+int lm_core_error(lua_State *L, const char *fn, const modu_err *e) {
+  lm_error(L, fn, "%s", e->msg);
+}
+
+const char *lm_typename(lua_State *L, int idx) {
+  if (luaL_getmetafield(L, idx, "__name") == LUA_TSTRING) {
+    const char *s = lua_tostring(L, -1);
+    lua_pop(L, 1); /* the name stays alive in the metatable */
+    return s;
+  }
+  if (lm_is_na(L, idx)) return "modu.NA";
+  return luaL_typename(L, idx);
+}
+
+static void *lm_check_box(lua_State *L, int idx, const char *tname, const char *fn) {
+  void *box = luaL_testudata(L, idx, tname);
+  if (!box && idx == 1)
+    lm_error(L, fn, "self must be a %s, got %s (call it with ':')", tname, lm_typename(L, idx));
+  if (!box) lm_error(L, fn, "argument %d must be a %s, got %s", idx - 1, tname, lm_typename(L, idx));
+  return box;
+}
+
+modu_column *lm_check_column(lua_State *L, int idx, const char *fn) {
+  lm_colbox *b = lm_check_box(L, idx, LM_COLUMN, fn);
+  if (!b->c) lm_error(L, fn, "the column is closed");
+  return b->c;
+}
+
+modu_column *lm_test_column(lua_State *L, int idx) {
+  lm_colbox *b = luaL_testudata(L, idx, LM_COLUMN);
+  return b ? b->c : NULL;
+}
+
+modu_frame *lm_check_frame(lua_State *L, int idx, const char *fn) {
+  lm_framebox *b = lm_check_box(L, idx, LM_FRAME, fn);
+  if (!b->f) lm_error(L, fn, "the frame is closed");
+  return b->f;
+}
+
+void lm_push_column(lua_State *L, modu_column *c) {
+  lm_colbox *b = lua_newuserdatauv(L, sizeof *b, 0);
+  b->c = c;
+  luaL_setmetatable(L, LM_COLUMN);
+}
+
+void lm_push_frame(lua_State *L, modu_frame *f) {
+  lm_framebox *b = lua_newuserdatauv(L, sizeof *b, 0);
+  b->f = f;
+  luaL_setmetatable(L, LM_FRAME);
+}
+
+void lm_push_result(lua_State *L, modu_column *c, const char *fn, const modu_err *e) {
+  if (!c) lm_core_error(L, fn, e);
+  lm_push_column(L, c);
+}
+
+void lm_push_na(lua_State *L) { lua_rawgetp(L, LUA_REGISTRYINDEX, &lm_na_key); }
+
+int lm_is_na(lua_State *L, int idx) {
+  if (lua_type(L, idx) != LUA_TUSERDATA) return 0;
+  idx = lua_absindex(L, idx);
+  lm_push_na(L);
+  int r = lua_rawequal(L, idx, -1);
+  lua_pop(L, 1);
+  return r;
+}
+
+void lm_push_value(lua_State *L, const modu_column *c, int64_t i) {
+  if (modu_col_isna(c, i)) {
+    lm_push_na(L);
+    return;
+  }
+  switch (c->type) {
+    case MODU_INT: lua_pushinteger(L, MODU_I64(c)[i]); break;
+    case MODU_FLOAT: lua_pushnumber(L, MODU_F64(c)[i]); break;
+    case MODU_BOOL: lua_pushboolean(L, MODU_U8(c)[i]); break;
+    case MODU_DATE: lm_push_date(L, MODU_I32(c)[i]); break;
+    case MODU_STR: {
+      size_t len;
+      const char *s = modu_dict_str(c->dict, MODU_I32(c)[i], &len);
+      lua_pushlstring(L, s, len);
+    }
+  }
+}
+
+int lm_to_scalar(lua_State *L, int idx, modu_type na_type, modu_scalar *s) {
+  memset(s, 0, sizeof *s);
+  int32_t days;
+  switch (lua_type(L, idx)) {
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, idx)) {
+        s->type = MODU_INT;
+        s->v.i = lua_tointeger(L, idx);
+      } else {
+        s->type = MODU_FLOAT;
+        s->v.f = lua_tonumber(L, idx);
+      }
+      return 0;
+    case LUA_TSTRING:
+      s->type = MODU_STR;
+      s->v.s.p = lua_tolstring(L, idx, &s->v.s.len);
+      return 0;
+    case LUA_TBOOLEAN:
+      s->type = MODU_BOOL;
+      s->v.b = lua_toboolean(L, idx);
+      return 0;
+    case LUA_TUSERDATA:
+      if (lm_is_na(L, idx)) {
+        s->type = na_type;
+        s->na = true;
+        return 0;
+      }
+      if (lm_is_date(L, idx, &days)) {
+        s->type = MODU_DATE;
+        s->v.d = days;
+        return 0;
+      }
+      return -1;
+    default: return -1;
+  }
+}
+
+int lm_check_type_name(lua_State *L, int idx, const char *fn) {
+  const char *s = lua_tostring(L, idx);
+  int t = s && lua_type(L, idx) == LUA_TSTRING ? modu_type_from_name(s) : -1;
+  if (t < 0) {
+    if (s && lua_type(L, idx) == LUA_TSTRING)
+      lm_error(L, fn, "unknown type '%s' (types: " MODU_TYPE_NAMES ")", s);
+    lm_error(L, fn, "type must be a string, got %s (types: " MODU_TYPE_NAMES ")",
+             lm_typename(L, idx));
+  }
+  return t;
+}
+
+void lm_print_opts(modu_print_opts *o) {
+  modu_print_opts_default(o);
+  const char *cols = getenv("COLUMNS");
+  if (cols) {
+    long w = strtol(cols, NULL, 10);
+    if (w >= 20 && w <= 10000) o->width = (int)w;
+  }
+}
+
+static int lm_na_tostring(lua_State *L) {
+  lua_pushliteral(L, "NA");
+  return 1;
+}
+
+static int lm_na_index(lua_State *L) {
+  return lm_error(L, "modu.NA", "NA has no field '%s' (test with modu.is_na(v) or v == modu.NA)",
+                  luaL_tolstring(L, 2, NULL));
+}
+
+static int lm_is_na_fn(lua_State *L) {
+  lua_pushboolean(L, lm_is_na(L, 1));
+  return 1;
+}
+
+int luaopen_modu_core(lua_State *L) {
+  luaL_checkversion(L);
+  /* NA: a unique userdata that prints as NA and refuses field access */
+  lua_newuserdatauv(L, 0, 0);
+  lua_createtable(L, 0, 4);
+  lua_pushcfunction(L, lm_na_tostring);
+  lua_setfield(L, -2, "__tostring");
+  lua_pushcfunction(L, lm_na_index);
+  lua_setfield(L, -2, "__index");
+  lua_pushliteral(L, "modu.NA");
+  lua_setfield(L, -2, "__name");
+  lua_pushliteral(L, "NA is immutable");
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -2);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &lm_na_key);
+
+  lua_newtable(L);
+  int mod = lua_gettop(L);
+  lm_push_na(L);
+  lua_setfield(L, mod, "NA");
+  lua_pushcfunction(L, lm_is_na_fn);
+  lua_setfield(L, mod, "is_na");
+  lm_open_date(L);
+  lm_open_column(L);
+  lua_setfield(L, mod, "Column");
+  lm_open_frame(L);
+  lua_setfield(L, mod, "Frame");
+  lm_register_generators(L, mod);
+  lua_pushstring(L, sqlite3_libversion());
+  lua_setfield(L, mod, "sqlite_version");
+  lua_pushstring(L, utf8proc_unicode_version());
+  lua_setfield(L, mod, "unicode_version");
+  lua_pushstring(L, utf8proc_version());
+  lua_setfield(L, mod, "utf8proc_version");
+  return 1;
+}

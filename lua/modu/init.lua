@@ -1,0 +1,60 @@
+--- modu: typed columnar data frames for Lua 5.4 with a C core.
+-- This file is the public entry point: it re-exports the C core (modu.core)
+-- and adds the few conveniences that are easier to say in Lua than in C.
+-- @module modu
+local core = require "modu.core"
+
+local modu = {}
+for k, v in pairs(core) do modu[k] = v end
+
+--- Version of this library.
+modu._VERSION = "modu 0.1.0"
+
+local NA = core.NA
+
+--- Frame from an array of row tables.
+-- Without `names`, the columns are every key any row has, sorted by name
+-- (as `modu.frame` orders a keyed table). A key a row lacks is NA there.
+-- Rows may also be arrays when `names` gives the column for each position.
+-- @tparam {table,...} rows
+-- @tparam[opt] {string,...} names
+-- @treturn modu.Frame
+function modu.from_rows(rows, names)
+  if type(rows) ~= "table" then
+    error(("from_rows: expected an array of row tables, got %s"):format(type(rows)), 2)
+  end
+  if names == nil then
+    local seen = {}
+    names = {}
+    for i, row in ipairs(rows) do
+      if type(row) ~= "table" then
+        error(("from_rows: row %d is a %s, not a table"):format(i, type(row)), 2)
+      end
+      for k in pairs(row) do
+        if type(k) ~= "string" then
+          error(("from_rows: row %d has a non-string key (pass names to read arrays by position)"):format(i), 2)
+        end
+        if not seen[k] then seen[k], names[#names + 1] = true, k end
+      end
+    end
+    table.sort(names)
+  end
+  local cols = {}
+  for j, name in ipairs(names) do
+    local values = {}
+    for i, row in ipairs(rows) do
+      if type(row) ~= "table" then
+        error(("from_rows: row %d is a %s, not a table"):format(i, type(row)), 2)
+      end
+      local v = row[name]
+      if v == nil then v = row[j] end
+      if v == nil then v = NA end
+      values[i] = v
+    end
+    cols[j] = { name, values }
+  end
+  if #names == 0 then return core.frame({}) end
+  return core.frame(cols)
+end
+
+return modu
