@@ -1,5 +1,7 @@
 /* modu.Column: construction from Lua arrays, element access, casts, NA handling,
  * operators and comparisons, and the reductions exposed as methods. */
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,19 @@ static int col_kind(lua_State *L, int idx) {
 static const char *const col_kind_name[] = {"NA", "an integer", "a float", "a string",
                                             "a boolean", "a date", "other"};
 
+/* whether a value of kind k can be stored in a column of type t as it is */
+static bool col_kind_fits(modu_type t, int k) {
+  switch (k) {
+    case K_NA: return true;
+    case K_INT: return t == MODU_INT || t == MODU_FLOAT;
+    case K_FLOAT: return t == MODU_FLOAT;
+    case K_STR: return t == MODU_STR;
+    case K_BOOL: return t == MODU_BOOL;
+    case K_DATE: return t == MODU_DATE;
+    default: return false;
+  }
+}
+
 /* stores Lua value at stack top (of the column's type or NA) in row i */
 static void col_store(lua_State *L, modu_column *c, int64_t i, int kind, const char *fn) {
   if (kind == K_NA) {
@@ -57,6 +72,7 @@ static void col_store(lua_State *L, modu_column *c, int64_t i, int kind, const c
 modu_column *lm_column_from_table(lua_State *L, int idx, int want, const char *fn) {
   idx = lua_absindex(L, idx);
   lua_Integer n = luaL_len(L, idx);
+  if (n < 0) lm_error(L, fn, "the array's length is negative (%lld)", (long long)n); /* a __len can say so */
   int seen[K_OTHER] = {0};
   lua_Integer first[K_OTHER] = {0};
   for (lua_Integer i = 1; i <= n; i++) {
@@ -81,7 +97,10 @@ modu_column *lm_column_from_table(lua_State *L, int idx, int want, const char *f
     if (want != MODU_STR) {
       int a = -1, b = -1;
       for (int k = K_INT; k < K_OTHER; k++) {
-        if (!seen[k] || (k == K_FLOAT && seen[K_INT])) continue;
+        /* integers and floats are one kind here: name whichever came first */
+        if (!seen[k] || (k == K_FLOAT && seen[K_INT] && first[K_INT] < first[K_FLOAT]) ||
+            (k == K_INT && seen[K_FLOAT] && first[K_FLOAT] < first[K_INT]))
+          continue;
         if (a < 0 || first[k] < first[a]) b = a, a = k;
         else if (b < 0 || first[k] < first[b]) b = k;
       }
@@ -99,6 +118,11 @@ modu_column *lm_column_from_table(lua_State *L, int idx, int want, const char *f
   for (lua_Integer i = 1; i <= n; i++) {
     lua_geti(L, idx, i);
     int k = col_kind(L, -1);
+    /* an __index metamethod may answer differently the second time round;
+     * storing such a value would read the wrong Lua type */
+    if (k == K_OTHER || (!stringify && !col_kind_fits(t, k)))
+      lm_error(L, fn, "value %lld changed while the array was read (now %s)", (long long)i,
+               lm_typename(L, -1));
     if (stringify && k != K_NA && k != K_STR) {
       char buf[64];
       int len;
@@ -131,6 +155,8 @@ modu_column *lm_as_column(lua_State *L, int idx, int64_t n, const char *fn, cons
   modu_column *c = lm_test_column(L, idx);
   if (c) {
     lua_pushvalue(L, idx);
+  } else if (luaL_testudata(L, idx, LM_COLUMN)) {
+    lm_error(L, fn, "%s: the column is closed", what);
   } else if (lua_istable(L, idx)) {
     c = lm_column_from_table(L, idx, -1, fn);
   } else {
@@ -295,20 +321,35 @@ static int col_bnot(lua_State *L) {
 
 static int col_isin(lua_State *L) {
   modu_column *c = lm_check_column(L, 1, "isin");
-  modu_column *vals = lm_test_column(L, 2);
-  if (vals) { /* a column of candidates: go through its values as Lua values */
-    lua_settop(L, 2);
-    lua_getfield(L, 2, "to_table");
+  lua_settop(L, 2);
+  /* The set's __len and __index may run Lua code, which could close self:
+   * hold a reference of our own (3). The values are copied into a table of
+   * our own (4), so the strings the scalars point into stay alive. */
+  lm_push_column(L, modu_col_ref(c));
+  lua_Integer n;
+  if (lm_test_column(L, 2)) {
+    lua_pushcfunction(L, col_to_table); /* not the method: a user may have replaced it */
     lua_pushvalue(L, 2);
     lua_call(L, 1, 1);
-    lua_replace(L, 2);
-  }
-  if (!lua_istable(L, 2))
+    n = (lua_Integer)lua_rawlen(L, 4);
+  } else if (luaL_testudata(L, 2, LM_COLUMN)) {
+    return lm_error(L, "isin", "the column is closed");
+  } else if (!lua_istable(L, 2)) {
     return lm_error(L, "isin", "expected an array of values or a column, got %s", lm_typename(L, 2));
-  lua_Integer n = luaL_len(L, 2);
+  } else {
+    n = luaL_len(L, 2);
+    lua_newtable(L);
+    for (lua_Integer k = 1; k <= n; k++) {
+      lua_geti(L, 2, k);
+      /* checked as it is read: a __len claiming too much fails at its first hole */
+      if (lua_isnil(L, -1))
+        return lm_error(L, "isin", "value %lld is nil (use modu.NA for a missing value)", (long long)k);
+      lua_rawseti(L, 4, k);
+    }
+  }
   modu_scalar *s = lm_scratch(L, (size_t)n * sizeof *s);
   for (lua_Integer k = 1; k <= n; k++) {
-    lua_geti(L, 2, k);
+    lua_rawgeti(L, 4, k);
     if (lm_to_scalar(L, -1, c->type, &s[k - 1]))
       return lm_error(L, "isin", "value %lld is a %s, not a single value", (long long)k, lm_typename(L, -1));
     if (s[k - 1].type == MODU_STR && c->type == MODU_DATE) {
@@ -317,7 +358,7 @@ static int col_isin(lua_State *L) {
         return lm_core_error(L, "isin", &de);
       s[k - 1].type = MODU_DATE;
     }
-    lua_pop(L, 1); /* the string stays alive inside the table */
+    lua_pop(L, 1); /* the string stays alive in table 4 */
   }
   modu_err e;
   lm_push_result(L, modu_col_isin(c, s, n, &e), "isin", &e);
@@ -401,7 +442,9 @@ static int col_month(lua_State *L) { return col_date_part(L, 1); }
 static int col_day(lua_State *L) { return col_date_part(L, 2); }
 
 static int col_close(lua_State *L) {
-  lm_colbox *b = luaL_checkudata(L, 1, LM_COLUMN);
+  lm_colbox *b = luaL_testudata(L, 1, LM_COLUMN);
+  if (!b)
+    return lm_error(L, "close", "self must be a " LM_COLUMN ", got %s (call it with ':')", lm_typename(L, 1));
   modu_col_unref(b->c);
   b->c = NULL;
   return 0;
@@ -435,6 +478,10 @@ static int col_arith(lua_State *L, modu_arith_op op) {
   } else {
     col_operand(L, 2, ca, &b, "arith");
     col_same_len(L, &a, &b, "arith");
+    /* NA beside a date column is an unknown number of days, not an unknown
+     * date: date +/- NA is then a date, as date +/- int is */
+    if (!a.col && a.sc.na && b.col && b.col->type == MODU_DATE) a.sc.type = MODU_INT;
+    if (!b.col && b.sc.na && a.col && a.col->type == MODU_DATE) b.sc.type = MODU_INT;
   }
   modu_err e;
   lm_push_result(L, modu_arith(op, &a, &b, &e), "arith", &e);
@@ -455,8 +502,10 @@ static int col_index(lua_State *L) {
     modu_column *c = lm_check_column(L, 1, "index");
     lua_Integer i;
     if (!lua_isinteger(L, 2)) {
+      /* lua_numbertointeger truncates, so test wholeness first: c[1.5] is no row */
       lua_Number x = lua_tonumber(L, 2);
-      if (!lua_numbertointeger(x, &i)) return lm_error(L, "index", "row index %g is not an integer", x);
+      if (floor(x) != x || !lua_numbertointeger(x, &i))
+        return lm_error(L, "index", "row index %g is not an integer", x);
     } else {
       i = lua_tointeger(L, 2);
     }
@@ -482,6 +531,7 @@ static int col_new(lua_State *L) {
     lm_push_result(L, modu_col_cast(c, (modu_type)want, &e), "column", &e);
     return 1;
   }
+  if (luaL_testudata(L, 1, LM_COLUMN)) return lm_error(L, "column", "the column is closed");
   if (!lua_istable(L, 1))
     return lm_error(L, "column", "expected an array of values, got %s", lm_typename(L, 1));
   lm_column_from_table(L, 1, want, "column");

@@ -87,24 +87,43 @@ static int date_le(lua_State *L) {
   return 1;
 }
 
-static void date_push_shifted(lua_State *L, int32_t days, lua_Integer k, const char *fn) {
-  lua_Integer r = (lua_Integer)days + k;
-  if (k > INT32_MAX || k < INT32_MIN || r > INT32_MAX || r < INT32_MIN)
-    lm_error(L, fn, "date out of range");
+/* days + k (k negated when `minus`), raising when the result is no int32 day.
+ * k is tested before any arithmetic: days + k or -k could overflow int64. */
+static void date_push_shifted(lua_State *L, int32_t days, lua_Integer k, bool minus, const char *fn) {
+  if (k > (lua_Integer)UINT32_MAX || k < -(lua_Integer)UINT32_MAX) lm_error(L, fn, "date out of range");
+  lua_Integer r = minus ? (lua_Integer)days - k : (lua_Integer)days + k;
+  if (r > INT32_MAX || r < INT32_MIN) lm_error(L, fn, "date out of range");
   lm_push_date(L, (int32_t)r);
 }
 
+/* A column on either side: Lua asked the date first (it is the left operand),
+ * but the answer is a column, so hand both operands to the column's operator. */
+static bool date_defer_to_column(lua_State *L, const char *event) {
+  int ci = luaL_testudata(L, 1, LM_COLUMN) ? 1 : luaL_testudata(L, 2, LM_COLUMN) ? 2 : 0;
+  if (!ci) return false;
+  if (luaL_getmetafield(L, ci, event) != LUA_TFUNCTION) { /* a user removed it: say what a date takes */
+    lua_settop(L, 2);
+    return false;
+  }
+  lua_pushvalue(L, 1);
+  lua_pushvalue(L, 2);
+  lua_call(L, 2, 1);
+  return true;
+}
+
 static int date_add(lua_State *L) {
+  if (date_defer_to_column(L, "__add")) return 1;
   int32_t d;
   int di = lm_is_date(L, 1, &d) ? 1 : 2, ki = 3 - di;
   d = date_check(L, di, "+");
   if (!lua_isinteger(L, ki))
     return lm_error(L, "+", "a date adds whole days (an integer), got %s", lm_typename(L, ki));
-  date_push_shifted(L, d, lua_tointeger(L, ki), "+");
+  date_push_shifted(L, d, lua_tointeger(L, ki), false, "+");
   return 1;
 }
 
 static int date_sub(lua_State *L) {
+  if (date_defer_to_column(L, "__sub")) return 1;
   int32_t a = date_check(L, 1, "-"), b;
   if (lm_is_date(L, 2, &b)) {
     lua_pushinteger(L, (lua_Integer)a - b);
@@ -112,7 +131,7 @@ static int date_sub(lua_State *L) {
   }
   if (!lua_isinteger(L, 2))
     return lm_error(L, "-", "a date subtracts a date or whole days, got %s", lm_typename(L, 2));
-  date_push_shifted(L, a, -lua_tointeger(L, 2), "-");
+  date_push_shifted(L, a, lua_tointeger(L, 2), true, "-");
   return 1;
 }
 

@@ -1,17 +1,24 @@
 /* Column generators that never build a Lua table: range, rep, and the seeded
  * random streams (xoshiro256**, identical on every platform). */
 #include <math.h>
+#include <stdint.h>
 
 #include "lmodu.h"
 
 #define GEN_DEFAULT_SEED 20171229
+/* The longest column a generator makes. Far beyond any memory, it is there so
+ * that a count can never overflow the byte sizes computed from it. */
+#define GEN_MAX_N ((int64_t)1 << 40)
 
 static int64_t gen_count(lua_State *L, int idx, const char *fn) {
-  lua_Integer n;
-  int ok;
-  n = lua_tointegerx(L, idx, &ok);
+  lua_Integer n = 0;
+  int ok = 0;
+  /* numbers only: strings are never silently turned into numbers */
+  if (lua_type(L, idx) == LUA_TNUMBER) n = lua_tointegerx(L, idx, &ok);
   if (!ok || n < 0)
     lm_error(L, fn, "n must be a non-negative integer, got %s", ok ? "a negative number" : lm_typename(L, idx));
+  if (n > GEN_MAX_N)
+    lm_error(L, fn, "n = %lld is too many values (at most %lld)", (long long)n, (long long)GEN_MAX_N);
   return n;
 }
 
@@ -22,32 +29,64 @@ static modu_column *gen_new(lua_State *L, modu_type t, int64_t n, const char *fn
   return c;
 }
 
-/* modu.range(a, b [, step]): a, a+step, ... up to b inclusive, as a numeric for loop */
+/* The integer limit of a for loop whose limit is the float at idx, as Lua's
+ * forlimit does it: floor (ceil for a negative step) when it fits, else clipped
+ * to the integers. False when the loop runs zero times because of it. */
+static bool gen_int_limit(lua_State *L, int idx, lua_Integer step, lua_Integer *lim) {
+  if (lua_isinteger(L, idx)) {
+    *lim = lua_tointeger(L, idx);
+    return true;
+  }
+  double f = lua_tonumber(L, idx), r = step < 0 ? ceil(f) : floor(f);
+  if (r >= -MODU_TWO63 && r < MODU_TWO63) { /* false for NaN */
+    *lim = (lua_Integer)r;
+    return true;
+  }
+  if (f > 0) { /* too large */
+    *lim = LUA_MAXINTEGER;
+    return step > 0;
+  }
+  *lim = LUA_MININTEGER; /* too small, or NaN */
+  return step < 0;
+}
+
+/* modu.range(a, b [, step]): the values of `for v = a, b, step`, with the for
+ * loop's rules: integers when a and step are integers (b may be a float),
+ * floats otherwise. Float values are a + k * step, not a running sum, with a
+ * few ulps of tolerance at the end so that range(0, 1, 0.1) has 11 values. */
 static int gen_range(lua_State *L) {
-  if (!lua_isnumber(L, 1) || !lua_isnumber(L, 2))
+  if (lua_type(L, 1) != LUA_TNUMBER || lua_type(L, 2) != LUA_TNUMBER)
     return lm_error(L, "range", "a and b must be numbers, got %s and %s", lm_typename(L, 1), lm_typename(L, 2));
-  if (!lua_isnoneornil(L, 3) && !lua_isnumber(L, 3))
+  if (!lua_isnoneornil(L, 3) && lua_type(L, 3) != LUA_TNUMBER)
     return lm_error(L, "range", "step must be a number, got %s", lm_typename(L, 3));
-  bool ints = lua_isinteger(L, 1) && lua_isinteger(L, 2) && (lua_isnoneornil(L, 3) || lua_isinteger(L, 3));
+  bool ints = lua_isinteger(L, 1) && (lua_isnoneornil(L, 3) || lua_isinteger(L, 3));
   if (ints) {
-    lua_Integer a = lua_tointeger(L, 1), b = lua_tointeger(L, 2), s = luaL_optinteger(L, 3, 1);
+    lua_Integer a = lua_tointeger(L, 1), b, s = luaL_optinteger(L, 3, 1);
     if (s == 0) return lm_error(L, "range", "step must not be 0");
-    uint64_t span = s > 0 ? (a <= b ? (uint64_t)b - (uint64_t)a : 0) : (a >= b ? (uint64_t)a - (uint64_t)b : 0);
-    bool empty = s > 0 ? a > b : a < b;
-    uint64_t step = s > 0 ? (uint64_t)s : 0u - (uint64_t)s;
-    uint64_t n = empty ? 0 : span / step + 1;
-    if (n > (uint64_t)1 << 40) return lm_error(L, "range", "%llu values are too many", (unsigned long long)n);
+    uint64_t n = 0;
+    if (gen_int_limit(L, 2, s, &b) && (s > 0 ? a <= b : a >= b)) {
+      uint64_t span = s > 0 ? (uint64_t)b - (uint64_t)a : (uint64_t)a - (uint64_t)b;
+      uint64_t step = (uint64_t)s; /* |s|, never 0: s == 0 was refused above */
+      if (s < 0) step = 0u - step;
+      /* span / step + 1 would wrap to 0 for the whole int64 range by 1 */
+      uint64_t q = span / step;
+      if (q >= (uint64_t)GEN_MAX_N)
+        return lm_error(L, "range", "%llu values are too many (at most %lld)",
+                        (unsigned long long)q + (q < UINT64_MAX), (long long)GEN_MAX_N);
+      n = q + 1;
+    }
     modu_column *c = gen_new(L, MODU_INT, (int64_t)n, "range");
     for (uint64_t k = 0; k < n; k++) MODU_I64(c)[k] = (int64_t)((uint64_t)a + k * (uint64_t)s);
     return 1;
   }
   double a = lua_tonumber(L, 1), b = lua_tonumber(L, 2), s = luaL_optnumber(L, 3, 1);
-  if (s == 0 || !isfinite(a) || !isfinite(b) || !isfinite(s))
-    return lm_error(L, "range", "a, b and step must be finite and step must not be 0");
+  if (s == 0) return lm_error(L, "range", "step must not be 0");
+  if (!isfinite(a) || !isfinite(b) || !isfinite(s))
+    return lm_error(L, "range", "a, b and step must be finite");
   double q = (b - a) / s;
-  /* a tolerance of a few ulps keeps range(0, 1, 0.1) at 11 values */
   double n = q < 0 ? 0 : floor(q * (1 + 4 * 0x1p-52)) + 1;
-  if (n > 0x1p40) return lm_error(L, "range", "%.0f values are too many", n);
+  if (!(n <= (double)GEN_MAX_N))
+    return lm_error(L, "range", "%.0f values are too many (at most %lld)", n, (long long)GEN_MAX_N);
   modu_column *c = gen_new(L, MODU_FLOAT, (int64_t)n, "range");
   for (int64_t k = 0; k < (int64_t)n; k++) MODU_F64(c)[k] = a + (double)k * s;
   return 1;
@@ -79,7 +118,7 @@ static void gen_seed(lua_State *L, int idx, modu_rng *r, const char *fn) {
 
 static double gen_num(lua_State *L, int idx, double dflt, const char *fn, const char *what) {
   if (lua_isnoneornil(L, idx)) return dflt;
-  if (!lua_isnumber(L, idx)) lm_error(L, fn, "%s must be a number, got %s", what, lm_typename(L, idx));
+  if (lua_type(L, idx) != LUA_TNUMBER) lm_error(L, fn, "%s must be a number, got %s", what, lm_typename(L, idx));
   double x = lua_tonumber(L, idx);
   if (!isfinite(x)) lm_error(L, fn, "%s must be finite", what);
   return x;
@@ -90,6 +129,9 @@ static int gen_uniform(lua_State *L) {
   int64_t n = gen_count(L, 1, "random.uniform");
   double lo = gen_num(L, 2, 0, "random.uniform", "lo"), hi = gen_num(L, 3, 1, "random.uniform", "hi");
   if (!(lo <= hi)) return lm_error(L, "random.uniform", "lo (%g) must not exceed hi (%g)", lo, hi);
+  /* an infinite width would turn draws into inf and NaN (inf * 0) */
+  if (!isfinite(hi - lo))
+    return lm_error(L, "random.uniform", "hi - lo must be finite, got %g - %g", hi, lo);
   modu_rng r;
   gen_seed(L, 4, &r, "random.uniform");
   modu_column *c = gen_new(L, MODU_FLOAT, n, "random.uniform");
@@ -128,6 +170,7 @@ static int gen_integers(lua_State *L) {
 static int gen_choice(lua_State *L) {
   modu_column *v = lm_test_column(L, 1);
   if (!v) {
+    if (luaL_testudata(L, 1, LM_COLUMN)) return lm_error(L, "random.choice", "the column is closed");
     if (!lua_istable(L, 1))
       return lm_error(L, "random.choice", "values must be a column or an array, got %s", lm_typename(L, 1));
     v = lm_column_from_table(L, 1, -1, "random.choice");
@@ -137,6 +180,8 @@ static int gen_choice(lua_State *L) {
   if (v->len == 0 && n > 0) return lm_error(L, "random.choice", "cannot draw from no values");
   modu_rng r;
   gen_seed(L, 3, &r, "random.choice");
+  if ((uint64_t)n > SIZE_MAX / sizeof(int64_t))
+    return lm_error(L, "random.choice", "out of memory for %lld values", (long long)n);
   int64_t *idx = lm_scratch(L, (size_t)n * sizeof *idx);
   for (int64_t i = 0; i < n; i++) idx[i] = modu_rng_between(&r, 0, v->len - 1);
   modu_err e;

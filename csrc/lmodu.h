@@ -74,5 +74,7 @@ void lm_print_opts(modu_print_opts *o);
 int lm_open_column(lua_State *L); /* pushes the Column method table */
 int lm_open_frame(lua_State *L);  /* pushes the Frame method table */
 void lm_register_generators(lua_State *L, int modtable);
+void lm_open_group(lua_State *L, int frame_methods); /* adds group_by & co. to Frame */
+void lm_open_join(lua_State *L, int frame_methods);  /* adds join and the pivots */
 
 #endif

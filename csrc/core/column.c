@@ -160,12 +160,15 @@ static int col_parse_int(const char *s, size_t len, int64_t *out) {
 
 static int col_parse_float(const char *s, size_t len, double *out) {
   char buf[64];
-  if (len == 0 || len >= sizeof buf || s[0] == ' ' || s[0] == '\t') return -1;
+  /* strtod skips any leading white space (newlines too), which the text must
+   * not have: the number has to be the whole string */
+  if (len == 0 || len >= sizeof buf || strchr(" \t\n\v\f\r", s[0])) return -1;
   memcpy(buf, s, len);
   buf[len] = 0;
   char *end;
   *out = strtod(buf, &end);
-  return *end ? -1 : 0;
+  /* end short of len: trailing text, or a NUL inside the string */
+  return end == buf + len ? 0 : -1;
 }
 
 static bool col_ascii_ieq(const char *s, size_t len, const char *lit) {
@@ -195,12 +198,20 @@ static int col_value_text(const modu_column *c, int64_t i, char *buf, size_t cap
   }
 }
 
+/* Quotes a value for an error message: control bytes escaped, and cut after
+ * about 40 bytes at a character boundary (the text is valid UTF-8 and the
+ * message must stay so). */
 static void col_quote(const char *s, size_t len, char *out, size_t cap) {
-  size_t k = 0;
-  for (size_t i = 0; i < len && k + 5 < cap && i < 40; i++) {
+  size_t k = 0, i = 0;
+  for (; i < len && k + 8 < cap; i++) {
     unsigned char ch = (unsigned char)s[i];
+    if (i >= 40 && (ch & 0xC0) != 0x80) break;
     if (ch < 0x20 || ch == 0x7f) k += (size_t)snprintf(out + k, cap - k, "\\x%02x", ch);
     else out[k++] = (char)ch;
+  }
+  if (i < len && k + 4 <= cap) {
+    memcpy(out + k, "...", 3);
+    k += 3;
   }
   out[k] = 0;
 }
@@ -267,6 +278,9 @@ modu_column *modu_col_cast(const modu_column *c, modu_type to, modu_err *e) {
     int64_t v = c->type == MODU_INT ? MODU_I64(c)[i]
                 : c->type == MODU_BOOL ? MODU_U8(c)[i]
                 : c->type == MODU_DATE ? MODU_I32(c)[i] : 0;
+    /* a day is no truth value, nor a truth value a day */
+    if ((c->type == MODU_DATE && to == MODU_BOOL) || (c->type == MODU_BOOL && to == MODU_DATE))
+      return col_cast_fail(r, e, c, i, to, "(no conversion between bool and date)");
     switch (to) {
       case MODU_FLOAT: MODU_F64(r)[i] = isf ? f : (double)v; break;
       case MODU_BOOL:
@@ -283,7 +297,7 @@ modu_column *modu_col_cast(const modu_column *c, modu_type to, modu_err *e) {
         if (to == MODU_INT) {
           MODU_I64(r)[i] = v;
         } else {
-          if (c->type == MODU_BOOL || v < INT32_MIN || v > INT32_MAX)
+          if (v < INT32_MIN || v > INT32_MAX)
             return col_cast_fail(r, e, c, i, to, "(days since 1970-01-01 out of range)");
           MODU_I32(r)[i] = (int32_t)v;
         }
@@ -317,6 +331,9 @@ static int col_store(modu_column *c, int64_t i, const modu_scalar *v) {
   return 0;
 }
 
+/* "an int", "a float": messages read as English */
+static const char *col_article(modu_type t) { return t == MODU_INT ? "an" : "a"; }
+
 /* converts scalar v to type t when the conversion loses nothing */
 static int col_scalar_as(const modu_scalar *v, modu_type t, modu_scalar *out) {
   *out = *v;
@@ -337,8 +354,8 @@ static int col_scalar_as(const modu_scalar *v, modu_type t, modu_scalar *out) {
 modu_column *modu_col_fill_na(const modu_column *c, const modu_scalar *v, modu_err *e) {
   modu_scalar fv;
   if (col_scalar_as(v, c->type, &fv)) {
-    modu_errf(e, "a %s value cannot fill a %s column", modu_type_name(v->type),
-              modu_type_name(c->type));
+    modu_errf(e, "%s %s value cannot fill %s %s column", col_article(v->type),
+              modu_type_name(v->type), col_article(c->type), modu_type_name(c->type));
     return NULL;
   }
   if (!c->valid || fv.na) return modu_col_ref((modu_column *)c);

@@ -1,5 +1,6 @@
 /* The string dictionary behind str columns: distinct UTF-8 strings with int32
  * codes, an open-addressing hash index, and a lazily built byte-order rank. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,14 +80,20 @@ int32_t modu_dict_intern(modu_dict *d, const char *s, size_t len) {
     int32_t c = (int32_t)d->slots[i] - 1;
     if (dict_same(d, c, s, len)) return c;
   }
+  /* codes are int32 and n + 1 must stay one too */
+  if (d->n >= INT32_MAX - 1) return -1;
   if (d->n == d->cap) {
-    int32_t cap = d->cap ? d->cap * 2 : 16;
+    /* doubled in 64 bits: past 2^30 codes the int32 product would overflow */
+    int64_t cap = d->cap ? (int64_t)d->cap * 2 : 16;
+    if (cap > INT32_MAX - 1) cap = INT32_MAX - 1;
     int64_t *off = realloc(d->off, ((size_t)cap + 1) * sizeof *off);
     if (!off) return -1;
     d->off = off;
-    d->cap = cap;
+    d->cap = (int32_t)cap;
   }
   if (d->nbytes + len > d->bcap) {
+    /* a doubling loop must not wrap around to 0 and spin */
+    if (len > SIZE_MAX / 4 - d->nbytes) return -1;
     size_t bcap = d->bcap ? d->bcap : 256;
     while (bcap < d->nbytes + len) bcap *= 2;
     char *b = realloc(d->bytes, bcap);

@@ -89,8 +89,10 @@ static double ops_float_arith(modu_arith_op op, double x, double y) {
     case MODU_DIV: return x / y;
     case MODU_IDIV: return floor(x / y);
     case MODU_MOD: {
+      /* Lua's luai_nummod: fmod truncates, so a remainder whose sign differs
+       * from the divisor's is moved to the divisor's side (floor semantics) */
       double m = fmod(x, y);
-      if ((m > 0) ? y < 0 : (m < 0 && y != m)) m += y;
+      if ((m > 0) ? y < 0 : (m < 0 && y > 0)) m += y;
       return m;
     }
     case MODU_POW: return y == 2 ? x * x : pow(x, y);
@@ -158,7 +160,9 @@ modu_column *modu_arith(modu_arith_op op, const modu_operand *a, const modu_oper
     for (int64_t i = 0; i < n; i++) {
       if (ops_na(a, a->col ? i : 0) || ops_na(b, b->col ? i : 0)) continue;
       if (ops_i64(b, b->col ? i : 0) == 0) {
-        modu_errf(e, "attempt to perform 'n%s0' (row %" PRId64 ")", op == MODU_IDIV ? "//" : "%%",
+        /* Lua's own words: "attempt to divide by zero" for //, "attempt to perform 'n%%0'" for %;
+         * the %s argument is not a format, so its '%' stands for itself */
+        modu_errf(e, "attempt to %s (row %" PRId64 ")", op == MODU_IDIV ? "divide by zero" : "perform 'n%0'",
                   i + 1);
         return ops_fail(r);
       }
@@ -269,7 +273,7 @@ modu_column *modu_compare(modu_cmp_op op, const modu_operand *a, const modu_oper
   }
   /* strings: work per dictionary code where one side is a scalar or both share a dict */
   const modu_operand *c = a->col ? a : b, *s = a->col ? b : a;
-  if (!s->col) {
+  if (c->col && !s->col) { /* two scalars fall through to the row loop */
     modu_dict *d = c->col->dict;
     int8_t *truth = malloc(d->n ? (size_t)d->n : 1);
     if (!truth) {
@@ -287,7 +291,7 @@ modu_column *modu_compare(modu_cmp_op op, const modu_operand *a, const modu_oper
     free(truth);
     return r;
   }
-  if (a->col->dict == b->col->dict) {
+  if (a->col && b->col && a->col->dict == b->col->dict) {
     const int32_t *rank = modu_dict_ranks(a->col->dict);
     if (!rank) {
       modu_errf(e, "out of memory");
@@ -423,8 +427,9 @@ modu_column *modu_col_isin(const modu_column *c, const modu_scalar *vals, int64_
       case MODU_DATE: ints[ni++] = v->v.d; break;
       case MODU_BOOL: ints[ni++] = v->v.b; break;
       default:
+        /* only the exact int64 list: (double)v->v.i may round, and 2^53 + 1
+         * must not match a float row holding 2^53 */
         ints[ni++] = v->v.i;
-        flts[nf++] = (double)v->v.i;
     }
   }
   qsort(ints, (size_t)ni, sizeof *ints, ops_cmp_i64);

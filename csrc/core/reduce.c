@@ -19,7 +19,10 @@ static double red_fsum(const modu_column *c, int64_t *count) {
     n++;
   }
   *count = n;
-  return s + comp;
+  /* Once the running sum is inf or NaN it stays so, and the correction term
+   * (inf - inf) is NaN: give what plain IEEE summation gives (1 + inf = inf,
+   * not NaN) */
+  return isfinite(s) ? s + comp : s;
 }
 
 static int red_need_numeric(const modu_column *c, const char *what, modu_err *e) {

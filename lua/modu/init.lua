@@ -12,9 +12,19 @@ modu._VERSION = "modu 0.1.0"
 
 local NA = core.NA
 
+-- Byte order, as modu.frame sorts a keyed table: `<` on strings follows the
+-- locale's collation (strcoll), which would make the column order host-dependent.
+local function byte_less(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = a:byte(i), b:byte(i)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
+end
+
 --- Frame from an array of row tables.
--- Without `names`, the columns are every key any row has, sorted by name
--- (as `modu.frame` orders a keyed table). A key a row lacks is NA there.
+-- Without `names`, the columns are every key any row has, sorted by name in
+-- byte order (as `modu.frame` orders a keyed table). A key a row lacks is NA there.
 -- Rows may also be arrays when `names` gives the column for each position.
 -- @tparam {table,...} rows
 -- @tparam[opt] {string,...} names
@@ -22,6 +32,9 @@ local NA = core.NA
 function modu.from_rows(rows, names)
   if type(rows) ~= "table" then
     error(("from_rows: expected an array of row tables, got %s"):format(type(rows)), 2)
+  end
+  if names ~= nil and type(names) ~= "table" then
+    error(("from_rows: names must be an array of strings, got %s"):format(type(names)), 2)
   end
   if names == nil then
     local seen = {}
@@ -37,7 +50,7 @@ function modu.from_rows(rows, names)
         if not seen[k] then seen[k], names[#names + 1] = true, k end
       end
     end
-    table.sort(names)
+    table.sort(names, byte_less)
   end
   local cols = {}
   for j, name in ipairs(names) do
@@ -54,7 +67,10 @@ function modu.from_rows(rows, names)
     cols[j] = { name, values }
   end
   if #names == 0 then return core.frame({}) end
-  return core.frame(cols)
+  -- the constructor's messages name the column; say which function was called
+  local ok, df = pcall(core.frame, cols)
+  if not ok then error((tostring(df):gsub("^frame: ", "from_rows: ")), 2) end
+  return df
 end
 
 return modu
