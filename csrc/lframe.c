@@ -145,7 +145,7 @@ static modu_column *fr_as_column(lua_State *L, int idx, int64_t nrow, const char
  * list. Verbs that allocate while they read a frame read this copy instead.
  * The box is allocated before the frame is looked at, and the copy is made
  * with plain C allocations, so no Lua code can run in between. */
-static modu_frame *fr_pin(lua_State *L, int idx, const char *fn) {
+modu_frame *lm_pin_frame(lua_State *L, int idx, const char *fn) {
   idx = lua_absindex(L, idx);
   lm_framebox *box = lua_newuserdatauv(L, sizeof *box, 0);
   box->f = NULL;
@@ -157,6 +157,12 @@ static modu_frame *fr_pin(lua_State *L, int idx, const char *fn) {
   for (int k = 0; k < f->ncol; k++)
     if (modu_frame_set(p, k, f->cols[k], f->names[k])) lm_error(L, fn, "out of memory");
   return p;
+}
+
+modu_frame *lm_pin_arg(lua_State *L, int idx, const char *fn) {
+  modu_frame *f = lm_pin_frame(L, idx, fn);
+  lua_replace(L, idx);
+  return f;
 }
 
 /* ---- construction ---- */
@@ -269,7 +275,7 @@ static int fr_ncol(lua_State *L) {
 static int fr_names(lua_State *L) {
   lm_check_frame(L, 1, "names"); /* before settop, so that a missing self is "no value" */
   lua_settop(L, 1);
-  modu_frame *f = fr_pin(L, 1, "names");
+  modu_frame *f = lm_pin_frame(L, 1, "names");
   lua_createtable(L, f->ncol, 0);
   for (int k = 0; k < f->ncol; k++) {
     lua_pushstring(L, f->names[k]);
@@ -281,7 +287,7 @@ static int fr_names(lua_State *L) {
 static int fr_types(lua_State *L) {
   lm_check_frame(L, 1, "types"); /* before settop, so that a missing self is "no value" */
   lua_settop(L, 1);
-  modu_frame *f = fr_pin(L, 1, "types");
+  modu_frame *f = lm_pin_frame(L, 1, "types");
   lua_createtable(L, f->ncol, 0);
   for (int k = 0; k < f->ncol; k++) {
     lua_pushstring(L, modu_type_name(f->cols[k]->type));
@@ -317,14 +323,14 @@ static int64_t fr_row_index(lua_State *L, const modu_frame *f, int idx, const ch
 static int fr_row(lua_State *L) {
   int64_t i = fr_row_index(L, lm_check_frame(L, 1, "row"), 2, "row");
   lua_settop(L, 2);
-  fr_push_row(L, fr_pin(L, 1, "row"), i);
+  fr_push_row(L, lm_pin_frame(L, 1, "row"), i);
   return 1;
 }
 
 static int fr_to_rows(lua_State *L) {
   lm_check_frame(L, 1, "to_rows"); /* before settop, so that a missing self is "no value" */
   lua_settop(L, 1);
-  modu_frame *f = fr_pin(L, 1, "to_rows");
+  modu_frame *f = lm_pin_frame(L, 1, "to_rows");
   lua_createtable(L, (int)(f->nrow < INT32_MAX ? f->nrow : INT32_MAX), 0);
   for (int64_t i = 0; i < f->nrow; i++) {
     fr_push_row(L, f, i);
@@ -336,7 +342,7 @@ static int fr_to_rows(lua_State *L) {
 static int fr_to_columns(lua_State *L) {
   lm_check_frame(L, 1, "to_columns"); /* before settop, so that a missing self is "no value" */
   lua_settop(L, 1);
-  modu_frame *f = fr_pin(L, 1, "to_columns");
+  modu_frame *f = lm_pin_frame(L, 1, "to_columns");
   lua_createtable(L, 0, f->ncol);
   lua_getfield(L, lua_upvalueindex(1), "to_table");
   for (int k = 0; k < f->ncol; k++) {
@@ -363,7 +369,7 @@ static int fr_equals(lua_State *L) {
 static int fr_select(lua_State *L) {
   lm_check_frame(L, 1, "select");
   int names = fr_name_args(L, 2);
-  modu_frame *f = fr_pin(L, 1, "select");
+  modu_frame *f = lm_pin_frame(L, 1, "select");
   lua_Integer n = (lua_Integer)lua_rawlen(L, names);
   modu_frame *r = fr_build(L, (int)n, f->nrow, "select");
   for (lua_Integer i = 1; i <= n; i++) {
@@ -379,7 +385,7 @@ static int fr_select(lua_State *L) {
 static int fr_drop(lua_State *L) {
   lm_check_frame(L, 1, "drop");
   int names = fr_name_args(L, 2);
-  modu_frame *f = fr_pin(L, 1, "drop");
+  modu_frame *f = lm_pin_frame(L, 1, "drop");
   lua_Integer n = (lua_Integer)lua_rawlen(L, names);
   bool *gone = lm_scratch(L, (size_t)f->ncol);
   memset(gone, 0, (size_t)f->ncol);
@@ -401,7 +407,7 @@ static int fr_rename(lua_State *L) {
   lm_check_frame(L, 1, "rename");
   if (!lua_istable(L, 2)) return lm_error(L, "rename", "expected a table { old = \"new\" }, got %s", lm_typename(L, 2));
   lua_settop(L, 2);
-  modu_frame *f = fr_pin(L, 1, "rename"); /* 3 */
+  modu_frame *f = lm_pin_frame(L, 1, "rename"); /* 3 */
   lua_createtable(L, f->ncol, 0); /* 4: new name per position */
   for (lua_pushnil(L); lua_next(L, 2); lua_pop(L, 1)) {
     if (lua_type(L, -2) != LUA_TSTRING) {
@@ -457,7 +463,7 @@ static modu_frame *fr_slice_rows(lua_State *L, const modu_frame *f, int64_t star
 static int fr_filter(lua_State *L) {
   lm_check_frame(L, 1, "filter");
   lua_settop(L, 2);
-  modu_frame *f = fr_pin(L, 1, "filter"); /* the function or the mask's metamethods may close self */
+  modu_frame *f = lm_pin_frame(L, 1, "filter"); /* the function or the mask's metamethods may close self */
   int64_t *idx = lm_scratch(L, (size_t)f->nrow * sizeof *idx);
   int64_t m = 0;
   if (lua_isfunction(L, 2)) {
@@ -499,7 +505,7 @@ static int fr_head_tail(lua_State *L, bool head) {
     return lm_error(L, fn, "n must be an integer, got %s", luaL_tolstring(L, 2, NULL));
   if (!ok) return lm_error(L, fn, "n must be an integer, got %s", lm_typename(L, 2));
   lua_settop(L, 2);
-  modu_frame *f = fr_pin(L, 1, fn);
+  modu_frame *f = lm_pin_frame(L, 1, fn);
   /* a negative n keeps all but |n| rows, as in R */
   if (n < 0) n = f->nrow + n > 0 ? f->nrow + n : 0;
   if (n > f->nrow) n = f->nrow;
@@ -517,7 +523,7 @@ static int fr_slice(lua_State *L) {
   lua_Integer j = lua_isnoneornil(L, 3) ? -1 : lua_tointegerx(L, 3, &ok2);
   if (!ok1 || !ok2) return lm_error(L, "slice", "positions must be integers, got %s and %s", lm_typename(L, 2), lm_typename(L, 3));
   lua_settop(L, 3);
-  modu_frame *f = fr_pin(L, 1, "slice");
+  modu_frame *f = lm_pin_frame(L, 1, "slice");
   if (i < 0) i = f->nrow + i + 1;
   if (j < 0) j = f->nrow + j + 1;
   if (i < 1) i = 1;
@@ -529,7 +535,7 @@ static int fr_slice(lua_State *L) {
 static int fr_take(lua_State *L) {
   lm_check_frame(L, 1, "take");
   lua_settop(L, 2);
-  modu_frame *f = fr_pin(L, 1, "take"); /* an index table's metamethods may close self */
+  modu_frame *f = lm_pin_frame(L, 1, "take"); /* an index table's metamethods may close self */
   if (luaL_testudata(L, 2, LM_COLUMN)) lm_check_column(L, 2, "take"); /* closed: say so */
   modu_column *c = lm_test_column(L, 2);
   if (!c && !lua_istable(L, 2))
@@ -557,7 +563,7 @@ static int fr_take(lua_State *L) {
 static int fr_sort(lua_State *L) {
   lm_check_frame(L, 1, "sort");
   int nkeys = lua_gettop(L) - 1;
-  modu_frame *f = fr_pin(L, 1, "sort");
+  modu_frame *f = lm_pin_frame(L, 1, "sort");
   char list[800];
   if (nkeys == 0) return lm_error(L, "sort", "name at least one key column (%s)", fr_list(list, sizeof list, f));
   modu_column **keys = lm_scratch(L, (size_t)nkeys * sizeof *keys);
@@ -595,7 +601,7 @@ static int fr_distinct(lua_State *L) {
   lm_check_frame(L, 1, "distinct");
   bool keep_all = false;
   int top = lua_gettop(L);
-  modu_frame *f = fr_pin(L, 1, "distinct");
+  modu_frame *f = lm_pin_frame(L, 1, "distinct");
   if (top >= 2 && lua_istable(L, top)) {
     lua_pushliteral(L, "keep_all");
     lua_rawget(L, top);
@@ -635,7 +641,7 @@ static int fr_mutate(lua_State *L) {
   lm_check_frame(L, 1, "mutate");
   if (!lua_istable(L, 2)) return lm_error(L, "mutate", "expected a table { name = value }, got %s", lm_typename(L, 2));
   lua_settop(L, 2);
-  modu_frame *f = fr_pin(L, 1, "mutate"); /* 3: a function of the row may close self */
+  modu_frame *f = lm_pin_frame(L, 1, "mutate"); /* 3: a function of the row may close self */
   const int names = 4, values = 5, cols = 6;
   lua_newtable(L); /* names */
   lua_newtable(L); /* values */
@@ -749,7 +755,7 @@ static int fr_bind_rows(lua_State *L) {
   modu_frame **fs = lm_scratch(L, (size_t)nf * sizeof *fs);
   int64_t total = 0;
   for (int i = 0; i < nf; i++) {
-    fs[i] = fr_pin(L, base + i, "bind_rows");
+    fs[i] = lm_pin_frame(L, base + i, "bind_rows");
     total += fs[i]->nrow;
   }
   lua_newtable(L); /* names in order of first appearance */

@@ -12,7 +12,8 @@ typedef struct lm_groupbox {
   modu_frame *f; /* its own frame, sharing the columns */
   modu_groups *g;
   int nkeys;
-  int *keys; /* key column positions in f */
+  int *keys;   /* key column positions in f */
+  bool closed; /* close only marks: memory goes at __gc, when no call can be using it */
 } lm_groupbox;
 
 static void grp_box_free(lm_groupbox *b) {
@@ -29,13 +30,18 @@ static int grp_gc(lua_State *L) {
   return 0;
 }
 
+static int grp_close(lua_State *L) {
+  ((lm_groupbox *)luaL_checkudata(L, 1, LM_GROUPED))->closed = true;
+  return 0;
+}
+
 static lm_groupbox *grp_check(lua_State *L, int idx, const char *fn) {
   lm_groupbox *b = luaL_testudata(L, idx, LM_GROUPED);
   if (!b) {
     lm_error(L, fn, "self must be a %s, got %s (call it with ':')", LM_GROUPED, lm_typename(L, idx));
     return NULL;
   }
-  if (!b->f) lm_error(L, fn, "the grouped frame is closed");
+  if (b->closed || !b->f) lm_error(L, fn, "the grouped frame is closed");
   return b;
 }
 
@@ -191,9 +197,11 @@ static int grp_agg_frame(lua_State *L, const modu_frame *f, modu_groups *g, cons
 /* frame-level wrappers: strings are evaluated here, the rest goes to the verb */
 static int grp_frame_filter(lua_State *L) {
   if (lua_type(L, 2) == LUA_TSTRING) {
-    modu_frame *f = lm_check_frame(L, 1, "filter");
+    lua_settop(L, 2);
+    modu_frame *f = lm_pin_frame(L, 1, "filter");
     grp_eval(L, 2, f, NULL, false, "filter");
     lua_replace(L, 2);
+    lua_settop(L, 2);
   }
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
@@ -228,11 +236,12 @@ static void grp_mutate_values(lua_State *L, int spec, const modu_frame *f, modu_
 }
 
 static int grp_frame_mutate(lua_State *L) {
-  modu_frame *f = lm_check_frame(L, 1, "mutate");
   if (lua_istable(L, 2)) {
     lua_settop(L, 2);
+    modu_frame *f = lm_pin_frame(L, 1, "mutate");
     grp_mutate_values(L, 2, f, NULL, "mutate");
     lua_replace(L, 2);
+    lua_settop(L, 2);
   }
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
@@ -271,7 +280,7 @@ static modu_groups *grp_make(lua_State *L, const modu_frame *f, const int *keys,
 
 /* group_by(k1, k2, ... [, { sort = true }]) */
 static int grp_group_by(lua_State *L) {
-  modu_frame *f = lm_check_frame(L, 1, "group_by");
+  modu_frame *f = lm_pin_arg(L, 1, "group_by");
   int top = lua_gettop(L);
   bool sort = false;
   if (top >= 2 && lua_istable(L, top)) {
@@ -299,7 +308,7 @@ static int grp_group_by(lua_State *L) {
 
 /* df:agg{...}: aggregates over the whole frame, one row */
 static int grp_frame_agg(lua_State *L) {
-  modu_frame *f = lm_check_frame(L, 1, "agg");
+  modu_frame *f = lm_pin_arg(L, 1, "agg");
   lm_groupbox *b = lua_newuserdatauv(L, sizeof *b, 0); /* owns the groups */
   memset(b, 0, sizeof *b);
   luaL_setmetatable(L, LM_GROUPED);
@@ -311,7 +320,7 @@ static int grp_frame_agg(lua_State *L) {
 
 /* count(k1, ...): rows per key combination, column n; sorted by key like dplyr */
 static int grp_count(lua_State *L) {
-  modu_frame *f = lm_check_frame(L, 1, "count");
+  modu_frame *f = lm_pin_arg(L, 1, "count");
   int top = lua_gettop(L);
   int nkeys = top - 1;
   int *keys = grp_key_positions(L, f, 2, top, "count");
@@ -328,7 +337,7 @@ static int grp_count(lua_State *L) {
 /* value_counts(col): values with their counts, most frequent first (ties in
  * order of first appearance) */
 static int grp_value_counts(lua_State *L) {
-  modu_frame *f = lm_check_frame(L, 1, "value_counts");
+  modu_frame *f = lm_pin_arg(L, 1, "value_counts");
   lua_settop(L, 2);
   int *keys = grp_key_positions(L, f, 2, 2, "value_counts");
   lm_groupbox *b = lua_newuserdatauv(L, sizeof *b, 0);
@@ -426,7 +435,7 @@ static int grp_tostring(lua_State *L) {
   return 1;
 }
 
-static const luaL_Reg grp_methods[] = {{"agg", grp_agg},         {"filter", grp_filter},   {"mutate", grp_mutate},
+static const luaL_Reg grp_methods[] = {{"close", grp_close}, {"agg", grp_agg},         {"filter", grp_filter},   {"mutate", grp_mutate},
                                        {"ungroup", grp_ungroup}, {"ngroups", grp_ngroups}, {NULL, NULL}};
 
 /* installs group_by & co. into the Frame method table at idx, wrapping filter
@@ -435,7 +444,7 @@ void lm_open_group(lua_State *L, int frame_methods) {
   luaL_newmetatable(L, LM_GROUPED);
   lua_pushcfunction(L, grp_gc);
   lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, grp_gc);
+  lua_pushcfunction(L, grp_close);
   lua_setfield(L, -2, "__close");
   lua_pushcfunction(L, grp_tostring);
   lua_setfield(L, -2, "__tostring");

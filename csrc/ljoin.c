@@ -43,7 +43,7 @@ static void jn_set(lua_State *L, modu_frame *r, int *k, modu_column *c, const ch
 /* df:join(other, { on = "k" | {"k1","k2"} | { left = "a", right = "b" }, how, suffix, validate }) */
 static int jn_join(lua_State *L) {
   const char *fn = "join";
-  modu_frame *a = lm_check_frame(L, 1, fn), *b = lm_check_frame(L, 2, fn);
+  modu_frame *a = lm_pin_arg(L, 1, fn), *b = lm_pin_arg(L, 2, fn);
   if (!lua_isnoneornil(L, 3) && !lua_istable(L, 3))
     return lm_error(L, fn, "options must be a table { on = ..., how = ... }, got %s", lm_typename(L, 3));
   lua_settop(L, 3);
@@ -224,7 +224,7 @@ static int jn_join(lua_State *L) {
 /* pivot_wider{ names_from = "year", values_from = "firms", values_fill = 0, id_cols = {...} } */
 static int jn_pivot_wider(lua_State *L) {
   const char *fn = "pivot_wider";
-  modu_frame *f = lm_check_frame(L, 1, fn);
+  modu_frame *f = lm_pin_arg(L, 1, fn);
   if (!lua_istable(L, 2)) return lm_error(L, fn, "expected a table { names_from = ..., values_from = ... }");
   lua_settop(L, 2);
   lua_getfield(L, 2, "names_from");
@@ -317,7 +317,7 @@ static int jn_pivot_wider(lua_State *L) {
 /* pivot_longer{ cols = {...}, names_to = "name", values_to = "value" } */
 static int jn_pivot_longer(lua_State *L) {
   const char *fn = "pivot_longer";
-  modu_frame *f = lm_check_frame(L, 1, fn);
+  modu_frame *f = lm_pin_arg(L, 1, fn);
   if (!lua_istable(L, 2)) return lm_error(L, fn, "expected a table { cols = {...}, names_to = ..., values_to = ... }");
   lua_settop(L, 2);
   lua_getfield(L, 2, "cols"); /* 3 */

@@ -35,6 +35,11 @@ const char *lm_typename(lua_State *L, int idx); /* __name of userdata, else Lua 
 modu_column *lm_check_column(lua_State *L, int idx, const char *fn);
 modu_column *lm_test_column(lua_State *L, int idx); /* NULL when not an open column */
 modu_frame *lm_check_frame(lua_State *L, int idx, const char *fn);
+/* A private copy of the frame at idx (sharing its columns), pushed: code that
+ * may run Lua (a finaliser could close the original) works on this instead.
+ * lm_pin_arg also puts the copy in place of the argument. */
+modu_frame *lm_pin_frame(lua_State *L, int idx, const char *fn);
+modu_frame *lm_pin_arg(lua_State *L, int idx, const char *fn);
 void lm_push_column(lua_State *L, modu_column *c); /* takes over the reference */
 void lm_push_frame(lua_State *L, modu_frame *f);   /* takes over the frame */
 /* pushes a new column or raises fn's error; NULL c means the kernel failed */
@@ -76,5 +81,6 @@ int lm_open_frame(lua_State *L);  /* pushes the Frame method table */
 void lm_register_generators(lua_State *L, int modtable);
 void lm_open_group(lua_State *L, int frame_methods); /* adds group_by & co. to Frame */
 void lm_open_join(lua_State *L, int frame_methods);  /* adds join and the pivots */
+void lm_open_csv(lua_State *L, int mod, int frame_methods);
 
 #endif

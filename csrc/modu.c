@@ -218,6 +218,7 @@ int luaopen_modu_core(lua_State *L) {
   lm_open_frame(L);
   lm_open_group(L, lua_gettop(L));
   lm_open_join(L, lua_gettop(L));
+  lm_open_csv(L, mod, lua_gettop(L));
   lua_setfield(L, mod, "Frame");
   lm_register_generators(L, mod);
   lua_pushstring(L, sqlite3_libversion());

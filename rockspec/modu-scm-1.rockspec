@@ -55,6 +55,7 @@ build = {
             "csrc/core/utf8.c",
             "csrc/core/window.c",
             "csrc/lcolumn.c",
+            "csrc/lcsv.c",
             "csrc/ldate.c",
             "csrc/lframe.c",
             "csrc/lgen.c",

@@ -803,8 +803,8 @@ static int csv_text_pass(modu_csv *r, modu_err *e) {
     if (csv_blank(r)) continue;
     for (int k = 0; k < r->ncol && k < r->nf; k++) {
       csv_col *c = &r->cols[k];
-      if (!c->keep || row >= c->text_upto || !((c->valid[row >> 6] >> (row & 63)) & 1 || !c->valid)) continue;
-      if (c->valid && !((c->valid[row >> 6] >> (row & 63)) & 1)) continue;
+      if (!c->keep || row >= c->text_upto) continue;
+      if (c->valid && !((c->valid[row >> 6] >> (row & 63)) & 1)) continue; /* NA stays NA */
       if (csv_put(r, k, row, csv_field_ptr(r, &r->f[k]), r->f[k].len, r->f[k].quoted, e)) return -1;
     }
     row++;

@@ -1,0 +1,325 @@
+/* CSV for Lua: modu.read_csv, modu.parse_csv, df:write_csv and df:to_csv, with
+ * options checked by name and a write that replaces the file atomically. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "lmodu.h"
+
+static const char *const csv_read_opts[] = {"sep",     "quote",   "comment", "skip",    "n_max",   "header",
+                                            "trim",    "decimal", "thousands", "ragged", "invalid", "na",
+                                            "columns", "types",   NULL};
+static const char *const csv_write_opts[] = {"sep", "quote", "na", "header", NULL};
+
+/* unknown keys are mistakes worth naming */
+static void lc_check_keys(lua_State *L, int idx, const char *const *valid, const char *fn) {
+  for (lua_pushnil(L); lua_next(L, idx); lua_pop(L, 1)) {
+    bool ok = false;
+    if (lua_type(L, -2) == LUA_TSTRING)
+      for (int i = 0; valid[i] && !ok; i++) ok = strcmp(valid[i], lua_tostring(L, -2)) == 0;
+    if (!ok) {
+      luaL_Buffer b;
+      luaL_buffinit(L, &b);
+      for (int i = 0; valid[i]; i++) {
+        if (i) luaL_addstring(&b, ", ");
+        luaL_addstring(&b, valid[i]);
+      }
+      luaL_pushresult(&b);
+      lm_error(L, fn, "unknown option '%s' (options: %s)", luaL_tolstring(L, -3, NULL), lua_tostring(L, -2));
+    }
+  }
+}
+
+/* a one-character option; false gives 0 where allowed */
+static char lc_char(lua_State *L, int opts, const char *key, char dflt, bool allow_false, const char *fn) {
+  lua_getfield(L, opts, key);
+  char c = dflt;
+  if (allow_false && lua_isboolean(L, -1) && !lua_toboolean(L, -1)) {
+    c = 0;
+  } else if (!lua_isnil(L, -1)) {
+    size_t len;
+    const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+    if (!s || len != 1 || s[0] == '\n' || s[0] == '\r') {
+      lm_error(L, fn, "%s must be one character%s, got %s", key, allow_false ? " (or false)" : "",
+               luaL_tolstring(L, -1, NULL));
+      return 0;
+    }
+    c = s[0];
+  }
+  lua_pop(L, 1);
+  return c;
+}
+
+static int64_t lc_count(lua_State *L, int opts, const char *key, int64_t dflt, const char *fn) {
+  lua_getfield(L, opts, key);
+  int64_t v = dflt;
+  if (!lua_isnil(L, -1)) {
+    int ok;
+    v = lua_tointegerx(L, -1, &ok);
+    if (!ok || v < 0 || lua_type(L, -1) != LUA_TNUMBER)
+      lm_error(L, fn, "%s must be a non-negative integer, got %s", key, luaL_tolstring(L, -1, NULL));
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+static bool lc_bool(lua_State *L, int opts, const char *key, bool dflt, const char *fn) {
+  lua_getfield(L, opts, key);
+  bool v = dflt;
+  if (!lua_isnil(L, -1)) {
+    if (!lua_isboolean(L, -1)) lm_error(L, fn, "%s must be true or false, got %s", key, lm_typename(L, -1));
+    v = lua_toboolean(L, -1);
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+/* an enumerated string option: the index in choices */
+static int lc_choice(lua_State *L, int opts, const char *key, const char *const *choices, const char *fn) {
+  lua_getfield(L, opts, key);
+  int v = 0;
+  if (!lua_isnil(L, -1)) {
+    v = -1;
+    const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    for (int i = 0; s && choices[i]; i++)
+      if (strcmp(s, choices[i]) == 0) v = i;
+    if (v < 0) lm_error(L, fn, "%s must be \"%s\" or \"%s\", got %s", key, choices[0], choices[1], luaL_tolstring(L, -1, NULL));
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+typedef struct lc_readerbox {
+  modu_csv *r;
+} lc_readerbox;
+
+static int lc_reader_gc(lua_State *L) {
+  lc_readerbox *b = lua_touserdata(L, 1);
+  modu_csv_close(b->r);
+  b->r = NULL;
+  return 0;
+}
+
+/* shared by read_csv (from_file) and parse_csv; the source is argument 1 */
+static int lc_read(lua_State *L, bool from_file) {
+  const char *fn = from_file ? "read_csv" : "parse_csv";
+  size_t srclen;
+  const char *src = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &srclen) : NULL;
+  if (!src) return lm_error(L, fn, "expected %s, got %s", from_file ? "a file path" : "CSV text", lm_typename(L, 1));
+  if (!lua_isnoneornil(L, 2) && !lua_istable(L, 2)) return lm_error(L, fn, "options must be a table, got %s", lm_typename(L, 2));
+  lua_settop(L, 2);
+  if (lua_isnil(L, 2)) {
+    lua_newtable(L);
+    lua_replace(L, 2);
+  }
+  lc_check_keys(L, 2, csv_read_opts, fn);
+  modu_csv_opts o;
+  modu_csv_opts_default(&o);
+  o.sep = lc_char(L, 2, "sep", 0, false, fn);
+  o.quote = lc_char(L, 2, "quote", '"', true, fn);
+  o.comment = lc_char(L, 2, "comment", 0, true, fn);
+  o.decimal = lc_char(L, 2, "decimal", '.', false, fn);
+  o.thousands = lc_char(L, 2, "thousands", 0, true, fn);
+  if (o.decimal == o.thousands) return lm_error(L, fn, "decimal and thousands must differ");
+  o.skip = lc_count(L, 2, "skip", 0, fn);
+  o.n_max = lc_count(L, 2, "n_max", -1, fn);
+  o.header = lc_bool(L, 2, "header", true, fn);
+  o.trim = lc_bool(L, 2, "trim", false, fn);
+  static const char *const ragged[] = {"error", "pad", NULL}, *const invalid[] = {"error", "replace", NULL};
+  o.ragged_pad = lc_choice(L, 2, "ragged", ragged, fn) == 1;
+  o.invalid_replace = lc_choice(L, 2, "invalid", invalid, fn) == 1;
+  lua_getfield(L, 2, "na"); /* 3: the NA tokens stay alive here while reading */
+  if (!lua_isnil(L, 3)) {
+    if (!lua_istable(L, 3)) return lm_error(L, fn, "na must be an array of strings, got %s", lm_typename(L, 3));
+    int n = (int)luaL_len(L, 3);
+    const char **na = lm_scratch(L, (size_t)(n ? n : 1) * sizeof *na);
+    for (int i = 1; i <= n; i++) {
+      if (lua_geti(L, 3, i) != LUA_TSTRING) return lm_error(L, fn, "na[%d] must be a string", i);
+      na[i - 1] = lua_tostring(L, -1);
+      lua_pop(L, 1);
+    }
+    o.na = na;
+    o.nna = n;
+  }
+  lc_readerbox *box = lua_newuserdatauv(L, sizeof *box, 0);
+  box->r = NULL;
+  if (luaL_newmetatable(L, "modu.CsvReader")) {
+    lua_pushcfunction(L, lc_reader_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  modu_err e;
+  box->r = from_file ? modu_csv_open_file(src, &o, &e) : modu_csv_open_mem(src, srclen, "<string>", &o, &e);
+  if (!box->r) return lm_core_error(L, fn, &e);
+  modu_csv *r = box->r;
+  int ncol = modu_csv_ncol(r);
+  lua_getfield(L, 2, "columns");
+  if (!lua_isnil(L, -1)) {
+    if (!lua_istable(L, -1)) return lm_error(L, fn, "columns must be an array of names or positions");
+    for (int k = 0; k < ncol; k++) modu_csv_keep(r, k, false);
+    int n = (int)luaL_len(L, -1);
+    for (int i = 1; i <= n; i++) {
+      lua_geti(L, -1, i);
+      int k = -1;
+      if (lua_isinteger(L, -1)) {
+        lua_Integer p = lua_tointeger(L, -1);
+        if (p < 1 || p > ncol) return lm_error(L, fn, "columns[%d] = %lld is out of range 1..%d", i, (long long)p, ncol);
+        k = (int)p - 1;
+      } else if (lua_type(L, -1) == LUA_TSTRING) {
+        for (int j = 0; j < ncol && k < 0; j++)
+          if (strcmp(modu_csv_name(r, j), lua_tostring(L, -1)) == 0) k = j;
+        if (k < 0) return lm_error(L, fn, "columns[%d]: the file has no column '%s'", i, lua_tostring(L, -1));
+      } else {
+        return lm_error(L, fn, "columns[%d] must be a name or a position, got %s", i, lm_typename(L, -1));
+      }
+      modu_csv_keep(r, k, true);
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+  lua_getfield(L, 2, "types");
+  if (!lua_isnil(L, -1)) {
+    if (!lua_istable(L, -1)) return lm_error(L, fn, "types must be a table { column = \"type\" }");
+    for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1)) {
+      int k = -1;
+      if (lua_type(L, -2) == LUA_TSTRING) {
+        for (int j = 0; j < ncol && k < 0; j++)
+          if (strcmp(modu_csv_name(r, j), lua_tostring(L, -2)) == 0) k = j;
+      } else if (lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= ncol) {
+        k = (int)lua_tointeger(L, -2) - 1;
+      }
+      if (k < 0) return lm_error(L, fn, "types: the file has no column %s", luaL_tolstring(L, -2, NULL));
+      modu_csv_force(r, k, (modu_type)lm_check_type_name(L, -1, fn));
+    }
+  }
+  lua_pop(L, 1);
+  modu_frame *f = modu_csv_read(r, &e);
+  if (!f) return lm_core_error(L, fn, &e);
+  lm_push_frame(L, f);
+  modu_csv_close(r);
+  box->r = NULL;
+  return 1;
+}
+
+static int lc_read_csv(lua_State *L) { return lc_read(L, true); }
+static int lc_parse_csv(lua_State *L) { return lc_read(L, false); }
+
+static void lc_write_opts(lua_State *L, int idx, modu_csv_wopts *w, const char *fn) {
+  w->sep = ',';
+  w->quote = '"';
+  w->na = "";
+  w->header = true;
+  if (lua_isnoneornil(L, idx)) return;
+  if (!lua_istable(L, idx)) lm_error(L, fn, "options must be a table, got %s", lm_typename(L, idx));
+  lc_check_keys(L, idx, csv_write_opts, fn);
+  w->sep = lc_char(L, idx, "sep", ',', false, fn);
+  w->quote = lc_char(L, idx, "quote", '"', false, fn);
+  w->header = lc_bool(L, idx, "header", true, fn);
+  lua_getfield(L, idx, "na");
+  if (!lua_isnil(L, -1)) {
+    if (lua_type(L, -1) != LUA_TSTRING) lm_error(L, fn, "na must be a string, got %s", lm_typename(L, -1));
+    w->na = lua_tostring(L, -1); /* alive in the options table */
+  }
+  lua_pop(L, 1);
+  if (w->sep == w->quote) lm_error(L, fn, "sep and quote must differ");
+}
+
+typedef struct lc_filebox {
+  FILE *fp;
+  char *tmp; /* removed by the finaliser unless the rename happened */
+} lc_filebox;
+
+static int lc_file_gc(lua_State *L) {
+  lc_filebox *b = lua_touserdata(L, 1);
+  if (b->fp) fclose(b->fp);
+  if (b->tmp) {
+    remove(b->tmp);
+    free(b->tmp);
+  }
+  b->fp = NULL;
+  b->tmp = NULL;
+  return 0;
+}
+
+/* df:write_csv(path [, opts]): written to a temporary file beside the target,
+ * flushed to disk, then renamed over it, so the old file survives any failure */
+static int lc_write_csv(lua_State *L) {
+  const char *fn = "write_csv";
+  modu_frame *f = lm_pin_arg(L, 1, fn);
+  const char *path = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+  if (!path) return lm_error(L, fn, "expected a file path, got %s", lm_typename(L, 2));
+  modu_csv_wopts w;
+  lc_write_opts(L, 3, &w, fn);
+  lc_filebox *b = lua_newuserdatauv(L, sizeof *b, 0);
+  b->fp = NULL;
+  b->tmp = NULL;
+  if (luaL_newmetatable(L, "modu.CsvFile")) {
+    lua_pushcfunction(L, lc_file_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  size_t plen = strlen(path);
+  b->tmp = malloc(plen + 16);
+  if (!b->tmp) return lm_error(L, fn, "out of memory");
+  memcpy(b->tmp, path, plen);
+  memcpy(b->tmp + plen, ".tmp-XXXXXX", 12);
+  int fd = mkstemp(b->tmp);
+  if (fd < 0) {
+    free(b->tmp);
+    b->tmp = NULL;
+    return lm_error(L, fn, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
+  }
+  b->fp = fdopen(fd, "w");
+  if (!b->fp) {
+    close(fd);
+    return lm_error(L, fn, "%s: %s", path, strerror(errno));
+  }
+  modu_err e;
+  if (modu_csv_write(f, b->fp, &w, &e)) return lm_error(L, fn, "%s: %s", path, e.msg);
+  int rc = fflush(b->fp);
+  if (rc == 0) rc = fsync(fileno(b->fp));
+  int closed = fclose(b->fp);
+  b->fp = NULL;
+  if (rc != 0 || closed != 0) return lm_error(L, fn, "%s: write failed: %s", path, strerror(errno));
+  if (rename(b->tmp, path) != 0) return lm_error(L, fn, "%s: cannot replace the file: %s", path, strerror(errno));
+  free(b->tmp);
+  b->tmp = NULL;
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* df:to_csv([opts]) -> string */
+static int lc_to_csv(lua_State *L) {
+  const char *fn = "to_csv";
+  modu_frame *f = lm_pin_arg(L, 1, fn);
+  modu_csv_wopts w;
+  lc_write_opts(L, 2, &w, fn);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&buf, &len);
+  if (!fp) return lm_error(L, fn, "out of memory");
+  modu_err e;
+  int rc = modu_csv_write(f, fp, &w, &e);
+  fclose(fp);
+  if (rc) {
+    free(buf);
+    return lm_core_error(L, fn, &e);
+  }
+  lua_pushlstring(L, buf, len);
+  free(buf);
+  return 1;
+}
+
+void lm_open_csv(lua_State *L, int mod, int frame_methods) {
+  lua_pushcfunction(L, lc_read_csv);
+  lua_setfield(L, mod, "read_csv");
+  lua_pushcfunction(L, lc_parse_csv);
+  lua_setfield(L, mod, "parse_csv");
+  lua_pushcfunction(L, lc_write_csv);
+  lua_setfield(L, frame_methods, "write_csv");
+  lua_pushcfunction(L, lc_to_csv);
+  lua_setfield(L, frame_methods, "to_csv");
+}
