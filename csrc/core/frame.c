@@ -47,98 +47,125 @@ int modu_frame_find(const modu_frame *f, const char *name) {
   return -1;
 }
 
-/* ---- sorting ---- */
+/* ---- sorting ----
+ * A stable LSD radix sort: keys from the last to the first, each key's bytes
+ * from the lowest, then one pass on the key's class (value, NaN, NA) so that NaN
+ * follows the numbers and NA comes last in either direction. Keys travel with
+ * the row numbers, so every pass reads and writes sequentially; a pass whose
+ * byte is the same for every row is skipped. */
 
-typedef struct frame_key {
-  const modu_column *c;
-  const int32_t *rank; /* str: byte-order rank per code */
-  bool desc;
-} frame_key;
+enum { SORT_VALUE = 0, SORT_NAN = 1, SORT_NA = 2 };
 
-/* NA sorts after everything in either direction, NaN after numbers but before NA */
-static int frame_cmp_key(const frame_key *k, int64_t i, int64_t j) {
-  const modu_column *c = k->c;
-  bool ni = modu_col_isna(c, i), nj = modu_col_isna(c, j);
-  if (ni || nj) return ni - nj;
-  int r;
+/* an order-preserving unsigned image of row i's value; *cls says NaN or NA */
+static uint64_t frame_sort_key(const modu_column *c, const int32_t *rank, int64_t i, uint8_t *cls) {
+  *cls = SORT_VALUE;
+  if (modu_col_isna(c, i)) {
+    *cls = SORT_NA;
+    return 0;
+  }
   switch (c->type) {
-    case MODU_INT: {
-      int64_t x = MODU_I64(c)[i], y = MODU_I64(c)[j];
-      r = (x > y) - (x < y);
-      break;
-    }
+    case MODU_INT: return (uint64_t)MODU_I64(c)[i] ^ (UINT64_C(1) << 63);
     case MODU_FLOAT: {
-      double x = MODU_F64(c)[i], y = MODU_F64(c)[j];
-      bool xn = isnan(x), yn = isnan(y);
-      if (xn || yn) return xn - yn;
-      r = (x > y) - (x < y);
-      break;
-    }
-    case MODU_STR: {
-      int32_t x = k->rank[MODU_I32(c)[i]], y = k->rank[MODU_I32(c)[j]];
-      r = (x > y) - (x < y);
-      break;
-    }
-    case MODU_DATE: {
-      int32_t x = MODU_I32(c)[i], y = MODU_I32(c)[j];
-      r = (x > y) - (x < y);
-      break;
-    }
-    default: r = (int)MODU_U8(c)[i] - (int)MODU_U8(c)[j];
-  }
-  return k->desc ? -r : r;
-}
-
-static int frame_cmp(const frame_key *keys, int nkeys, int64_t i, int64_t j) {
-  for (int k = 0; k < nkeys; k++) {
-    int r = frame_cmp_key(&keys[k], i, j);
-    if (r) return r;
-  }
-  return 0;
-}
-
-/* merge sort of row numbers; equal rows keep their order, so the sort is stable */
-static void frame_msort(const frame_key *keys, int nkeys, int64_t *a, int64_t *tmp, int64_t n) {
-  if (n <= 16) {
-    for (int64_t i = 1; i < n; i++) {
-      int64_t v = a[i], j = i;
-      while (j > 0 && frame_cmp(keys, nkeys, a[j - 1], v) > 0) {
-        a[j] = a[j - 1];
-        j--;
+      double x = MODU_F64(c)[i];
+      if (isnan(x)) {
+        *cls = SORT_NAN;
+        return 0;
       }
-      a[j] = v;
+      if (x == 0) x = 0; /* -0.0 and 0.0 are equal, so they keep their order */
+      uint64_t b;
+      memcpy(&b, &x, sizeof b);
+      return b >> 63 ? ~b : b | (UINT64_C(1) << 63);
     }
-    return;
+    case MODU_STR: return (uint64_t)rank[MODU_I32(c)[i]];
+    case MODU_DATE: return (uint64_t)((int64_t)MODU_I32(c)[i] + INT32_MAX + 1);
+    default: return MODU_U8(c)[i];
   }
-  int64_t h = n / 2;
-  frame_msort(keys, nkeys, a, tmp, h);
-  frame_msort(keys, nkeys, a + h, tmp, n - h);
-  if (frame_cmp(keys, nkeys, a[h - 1], a[h]) <= 0) return; /* already in order */
-  int64_t i = 0, j = h, k = 0;
-  while (i < h && j < n) tmp[k++] = frame_cmp(keys, nkeys, a[j], a[i]) < 0 ? a[j++] : a[i++];
-  while (i < h) tmp[k++] = a[i++];
-  memcpy(a, tmp, (size_t)k * sizeof *a);
 }
 
-int modu_sort_perm(modu_column *const *cols, const bool *desc, int nkeys, int64_t nrow,
-                   int64_t *perm, modu_err *e) {
-  frame_key *keys = malloc((nkeys ? (size_t)nkeys : 1) * sizeof *keys);
-  int64_t *tmp = malloc((nrow ? (size_t)nrow : 1) * sizeof *tmp);
-  if (!keys || !tmp) goto oom;
-  for (int k = 0; k < nkeys; k++) {
-    keys[k].c = cols[k];
-    keys[k].desc = desc[k];
-    keys[k].rank = cols[k]->type == MODU_STR ? modu_dict_ranks(cols[k]->dict) : NULL;
-    if (cols[k]->type == MODU_STR && !keys[k].rank) goto oom;
+/* a row number with its current key; moving them together keeps passes sequential */
+typedef struct frame_item {
+  uint64_t key;
+  int64_t row;
+} frame_item;
+
+#define SORT_BITS 11
+#define SORT_BUCKETS (1 << SORT_BITS)
+#define SORT_DIGITS 6 /* ceil(64 / 11) */
+
+/* one stable counting pass on digit d (d == SORT_DIGITS: the class) */
+static void frame_radix_pass(int64_t n, int d, const frame_item *in, const uint8_t *cls, frame_item *out,
+                             uint8_t *cls_out, const int64_t *count) {
+  int64_t pos[SORT_BUCKETS];
+  int64_t at = 0;
+  for (int b = 0; b < SORT_BUCKETS; b++) {
+    pos[b] = at;
+    at += count[b];
   }
-  for (int64_t i = 0; i < nrow; i++) perm[i] = i;
-  frame_msort(keys, nkeys, perm, tmp, nrow);
-  free(keys);
-  free(tmp);
+  int shift = d * SORT_BITS;
+  if (d == SORT_DIGITS) {
+    for (int64_t i = 0; i < n; i++) {
+      int64_t t = pos[cls[i]]++;
+      out[t] = in[i];
+      cls_out[t] = cls[i];
+    }
+  } else if (cls) {
+    for (int64_t i = 0; i < n; i++) {
+      int64_t t = pos[(in[i].key >> shift) & (SORT_BUCKETS - 1)]++;
+      out[t] = in[i];
+      cls_out[t] = cls[i];
+    }
+  } else {
+    for (int64_t i = 0; i < n; i++) out[pos[(in[i].key >> shift) & (SORT_BUCKETS - 1)]++] = in[i];
+  }
+}
+
+int modu_sort_perm(modu_column *const *cols, const bool *desc, int nkeys, int64_t nrow, int64_t *perm,
+                   modu_err *e) {
+  size_t n = nrow ? (size_t)nrow : 1;
+  frame_item *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+  uint8_t *cls = malloc(n), *cls2 = malloc(n);
+  int64_t(*count)[SORT_BUCKETS] = malloc((SORT_DIGITS + 1) * sizeof *count);
+  if (!a || !b || !cls || !cls2 || !count) goto oom;
+  for (int64_t i = 0; i < nrow; i++) a[i].row = i;
+  for (int k = nkeys - 1; k >= 0; k--) {
+    const modu_column *c = cols[k];
+    const int32_t *rank = NULL;
+    if (c->type == MODU_STR && !(rank = modu_dict_ranks(c->dict))) goto oom;
+    memset(count, 0, (SORT_DIGITS + 1) * sizeof *count);
+    bool any_cls = false;
+    for (int64_t i = 0; i < nrow; i++) {
+      uint64_t v = frame_sort_key(c, rank, a[i].row, &cls[i]);
+      if (desc[k] && cls[i] == SORT_VALUE) v = ~v;
+      a[i].key = v;
+      any_cls |= cls[i] != SORT_VALUE;
+      for (int d = 0; d < SORT_DIGITS; d++) count[d][(v >> (d * SORT_BITS)) & (SORT_BUCKETS - 1)]++;
+      count[SORT_DIGITS][cls[i]]++;
+    }
+    for (int d = 0; d <= SORT_DIGITS; d++) {
+      if (d == SORT_DIGITS && !any_cls) break;
+      bool trivial = false; /* every row in one bucket: the pass would change nothing */
+      for (int v = 0; v < SORT_BUCKETS && !trivial; v++) trivial = count[d][v] == nrow;
+      if (trivial) continue;
+      frame_radix_pass(nrow, d, a, any_cls ? cls : NULL, b, cls2, count[d]);
+      frame_item *t = a;
+      a = b, b = t;
+      uint8_t *tc = cls;
+      cls = cls2, cls2 = tc;
+    }
+  }
+  for (int64_t i = 0; i < nrow; i++) perm[i] = a[i].row;
+  free(a);
+  free(b);
+  free(cls);
+  free(cls2);
+  free(count);
   return 0;
 oom:
-  free(keys);
-  free(tmp);
+  free(a);
+  free(b);
+  free(cls);
+  free(cls2);
+  free(count);
   return modu_errf(e, "out of memory");
 }
 
