@@ -11,3 +11,6 @@ local busted_globals = {
 }
 
 files["spec/**/*.lua"] = { read_globals = busted_globals }
+
+-- the dataset holds the seed's passages verbatim and long titles: lines run long
+files["lua/modu/data/*.lua"] = { max_line_length = false }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "group.h"
 #include "lmodu.h"
 
 void *lm_scratch(lua_State *L, size_t bytes) { return lua_newuserdatauv(L, bytes ? bytes : 1, 0); }
@@ -441,6 +442,65 @@ static int col_year(lua_State *L) { return col_date_part(L, 0); }
 static int col_month(lua_State *L) { return col_date_part(L, 1); }
 static int col_day(lua_State *L) { return col_date_part(L, 2); }
 
+/* ---- windows over the whole column (per group: the expression language) ---- */
+
+/* optional whole-number argument 2, for the offsets of lag, lead and diff */
+static int64_t col_rows_arg(lua_State *L, int64_t dflt, const char *fn, const char *what) {
+  if (lua_isnoneornil(L, 2)) return dflt;
+  int exact = 0;
+  lua_Integer k = lua_type(L, 2) == LUA_TNUMBER ? lua_tointegerx(L, 2, &exact) : 0;
+  if (!exact) {
+    if (lua_type(L, 2) == LUA_TNUMBER)
+      lm_error(L, fn, "%s must be a whole number of rows, got %s", what, lua_tostring(L, 2));
+    lm_error(L, fn, "%s must be a whole number of rows, got %s", what, lm_typename(L, 2));
+  }
+  return k;
+}
+
+static int col_window(lua_State *L, modu_win_kind kind, const char *fn) {
+  modu_column *c = lm_check_column(L, 1, fn);
+  int64_t k = 0;
+  switch (kind) {
+    case MODU_WIN_LAG:
+    case MODU_WIN_LEAD:
+    case MODU_WIN_DIFF: k = col_rows_arg(L, 1, fn, "the offset"); break;
+    case MODU_WIN_ROLLING_MEAN:
+    case MODU_WIN_ROLLING_SUM:
+      if (lua_isnoneornil(L, 2)) return lm_error(L, fn, "missing the window size n (rows)");
+      k = col_rows_arg(L, 0, fn, "the window size n");
+      if (k < 1) return lm_error(L, fn, "the window size n must be at least 1 row, got %lld", (long long)k);
+      break;
+    case MODU_WIN_RANK:
+      k = MODU_RANK_AVERAGE;
+      if (!lua_isnoneornil(L, 2)) {
+        if (lua_type(L, 2) != LUA_TSTRING)
+          return lm_error(L, fn, "method must be a string, got %s (methods: " MODU_RANK_METHODS ")",
+                          lm_typename(L, 2));
+        k = modu_rank_method_from_name(lua_tostring(L, 2));
+        if (k < 0)
+          return lm_error(L, fn, "unknown method '%s' (methods: " MODU_RANK_METHODS ")", lua_tostring(L, 2));
+      }
+      break;
+    default:
+      if (!lua_isnone(L, 2)) return lm_error(L, fn, "takes no argument, got %s", lm_typename(L, 2));
+  }
+  modu_err e;
+  lm_push_result(L, modu_window(kind, c, NULL, k, &e), fn, &e);
+  return 1;
+}
+static int col_lag(lua_State *L) { return col_window(L, MODU_WIN_LAG, "lag"); }
+static int col_lead(lua_State *L) { return col_window(L, MODU_WIN_LEAD, "lead"); }
+static int col_diff(lua_State *L) { return col_window(L, MODU_WIN_DIFF, "diff"); }
+static int col_pct_change(lua_State *L) { return col_window(L, MODU_WIN_PCT_CHANGE, "pct_change"); }
+static int col_cumsum(lua_State *L) { return col_window(L, MODU_WIN_CUMSUM, "cumsum"); }
+static int col_cumprod(lua_State *L) { return col_window(L, MODU_WIN_CUMPROD, "cumprod"); }
+static int col_cummin(lua_State *L) { return col_window(L, MODU_WIN_CUMMIN, "cummin"); }
+static int col_cummax(lua_State *L) { return col_window(L, MODU_WIN_CUMMAX, "cummax"); }
+static int col_rank(lua_State *L) { return col_window(L, MODU_WIN_RANK, "rank"); }
+static int col_row_number(lua_State *L) { return col_window(L, MODU_WIN_ROW_NUMBER, "row_number"); }
+static int col_rolling_mean(lua_State *L) { return col_window(L, MODU_WIN_ROLLING_MEAN, "rolling_mean"); }
+static int col_rolling_sum(lua_State *L) { return col_window(L, MODU_WIN_ROLLING_SUM, "rolling_sum"); }
+
 static int col_close(lua_State *L) {
   lm_colbox *b = luaL_testudata(L, 1, LM_COLUMN);
   if (!b)
@@ -548,7 +608,12 @@ static const luaL_Reg col_methods[] = {
     {"mean", col_mean},     {"min", col_min},           {"max", col_max},
     {"any", col_any},       {"all", col_all},           {"year", col_year},
     {"month", col_month},   {"day", col_day},           {"len", col_len},
-    {"close", col_close},   {NULL, NULL}};
+    {"close", col_close},
+    {"lag", col_lag}, {"lead", col_lead}, {"diff", col_diff}, {"pct_change", col_pct_change},
+    {"cumsum", col_cumsum}, {"cumprod", col_cumprod}, {"cummin", col_cummin}, {"cummax", col_cummax},
+    {"rank", col_rank}, {"row_number", col_row_number}, {"rolling_mean", col_rolling_mean},
+    {"rolling_sum", col_rolling_sum},
+    {NULL, NULL}};
 
 static const luaL_Reg col_meta[] = {
     {"__len", col_len},   {"__tostring", col_tostring}, {"__gc", col_close}, {"__close", col_close},

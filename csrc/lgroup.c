@@ -64,7 +64,14 @@ static int grp_expr_error(lua_State *L, const char *fn, const char *src, size_t 
                           const modu_frame *f, const modu_err *e) {
   if (pos < 0) pos = 0;
   if ((size_t)pos > len) pos = (int64_t)len;
+  /* the expression is echoed on one line: line breaks and tabs become spaces,
+   * so the caret under it still lines up */
+  char *line = lm_scratch(L, len + 1);
+  for (size_t i = 0; i < len; i++) line[i] = (unsigned char)src[i] < 0x20 ? ' ' : src[i];
+  src = line;
   int64_t w = modu_text_width(src, (size_t)pos);
+  /* made before the buffer: nothing may be pushed above a luaL_Buffer in use */
+  const char *cols = unknown ? grp_columns(L, f) : NULL;
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   luaL_addstring(&b, fn);
@@ -75,10 +82,9 @@ static int grp_expr_error(lua_State *L, const char *fn, const char *src, size_t 
   luaL_addstring(&b, "\n  ");
   for (int64_t i = 0; i < w; i++) luaL_addchar(&b, ' ');
   luaL_addchar(&b, '^');
-  if (unknown) {
+  if (cols) {
     luaL_addstring(&b, "\n(");
-    luaL_addstring(&b, grp_columns(L, f));
-    lua_remove(L, -2);
+    luaL_addstring(&b, cols);
     luaL_addchar(&b, ')');
   }
   luaL_pushresult(&b);
@@ -121,8 +127,26 @@ static modu_column *grp_eval(lua_State *L, int idx, const modu_frame *f, modu_gr
   return c;
 }
 
+/* a filter's expression: as grp_eval, but the result must be a bool mask */
+static void grp_eval_mask(lua_State *L, int idx, const modu_frame *f, modu_groups *g) {
+  modu_column *c = grp_eval(L, idx, f, g, false, "filter");
+  if (c->type == MODU_BOOL) return;
+  size_t len;
+  const char *src = lua_tolstring(L, idx, &len);
+  modu_err e;
+  modu_errf(&e, "the expression gives %s values, not bool (filter keeps the rows where it is true)",
+            modu_type_name(c->type));
+  grp_expr_error(L, "filter", src, len, 0, false, f, &e);
+}
+
+static int grp_cmp_name(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* names and values of a spec table, as two arrays at the top of the stack:
- * an array of {name, value} pairs keeps its order, a keyed table is sorted */
+ * an array of {name, value} pairs keeps its order, a keyed table is sorted by
+ * byte order (as mutate and modu.frame sort theirs; table.sort would follow
+ * the locale). A table mixing the two forms is refused: half would be lost. */
 static void grp_spec(lua_State *L, int spec, const char *fn) {
   lua_newtable(L);
   lua_newtable(L);
@@ -132,6 +156,9 @@ static void grp_spec(lua_State *L, int spec, const char *fn) {
   lua_pop(L, 1);
   if (pairs_form) {
     lua_Integer m = luaL_len(L, spec);
+    for (lua_pushnil(L); lua_next(L, spec); lua_pop(L, 1))
+      if (lua_type(L, -2) == LUA_TSTRING)
+        lm_error(L, fn, "'%s = ...' mixed with {name, expression} pairs: use one form", lua_tostring(L, -2));
     for (lua_Integer i = 1; i <= m; i++) {
       lua_geti(L, spec, i);
       if (!lua_istable(L, -1)) lm_error(L, fn, "entry %lld must be a {name, expression} pair", (long long)i);
@@ -146,19 +173,20 @@ static void grp_spec(lua_State *L, int spec, const char *fn) {
   }
   for (lua_pushnil(L); lua_next(L, spec); lua_pop(L, 1)) {
     if (lua_type(L, -2) != LUA_TSTRING) lm_error(L, fn, "names must be strings, got %s", lm_typename(L, -2));
-    lua_pushvalue(L, -2);
-    lua_rawseti(L, names, ++n);
+    n++;
   }
-  lua_getglobal(L, "table");
-  lua_getfield(L, -1, "sort");
-  lua_pushvalue(L, names);
-  lua_call(L, 1, 0);
-  lua_pop(L, 1);
-  for (int i = 1; i <= n; i++) {
-    lua_rawgeti(L, names, i);
-    lua_rawget(L, spec);
-    lua_rawseti(L, vals, i);
+  /* the key strings stay alive in spec while their pointers are sorted */
+  const char **v = lm_scratch(L, (size_t)(n ? n : 1) * sizeof *v);
+  int i = 0;
+  for (lua_pushnil(L); lua_next(L, spec); lua_pop(L, 1)) v[i++] = lua_tostring(L, -2);
+  qsort(v, (size_t)n, sizeof *v, grp_cmp_name);
+  for (i = 0; i < n; i++) {
+    lua_pushstring(L, v[i]);
+    lua_rawseti(L, names, i + 1);
+    lua_getfield(L, spec, v[i]);
+    lua_rawseti(L, vals, i + 1);
   }
+  lua_pop(L, 1); /* the scratch buffer */
 }
 
 /* a frame of the group keys (first row of each group) and the agg columns */
@@ -199,7 +227,7 @@ static int grp_frame_filter(lua_State *L) {
   if (lua_type(L, 2) == LUA_TSTRING) {
     lua_settop(L, 2);
     modu_frame *f = lm_pin_frame(L, 1, "filter");
-    grp_eval(L, 2, f, NULL, false, "filter");
+    grp_eval_mask(L, 2, f, NULL);
     lua_replace(L, 2);
     lua_settop(L, 2);
   }
@@ -328,6 +356,7 @@ static int grp_count(lua_State *L) {
   memset(b, 0, sizeof *b);
   luaL_setmetatable(L, LM_GROUPED);
   b->g = grp_make(L, f, keys, nkeys, true, "count");
+  if (nkeys == 0 && b->g->ngroups == 0) b->g->ngroups = 1, b->g->first[0] = -1; /* n = 0, as agg */
   lua_newtable(L);
   lua_pushliteral(L, "count()");
   lua_setfield(L, -2, "n");
@@ -378,7 +407,7 @@ static int grp_filter(lua_State *L) {
   int fr = lua_gettop(L);
   lua_getfield(L, fr, "filter");
   lua_pushvalue(L, fr);
-  grp_eval(L, 2, b->f, b->g, false, "filter");
+  grp_eval_mask(L, 2, b->f, b->g);
   lua_call(L, 2, 1);
   return 1;
 }

@@ -20,7 +20,8 @@ static const char *jn_columns(lua_State *L, const modu_frame *f) {
 
 static int jn_find(lua_State *L, const modu_frame *f, const char *name, const char *side, const char *fn) {
   int k = modu_frame_find(f, name);
-  if (k < 0) lm_error(L, fn, "no column '%s' in the %s frame (%s)", name, side, jn_columns(L, f));
+  if (k < 0 && *side) lm_error(L, fn, "no column '%s' in the %s frame (%s)", name, side, jn_columns(L, f));
+  if (k < 0) lm_error(L, fn, "no column '%s' (%s)", name, jn_columns(L, f));
   return k;
 }
 
@@ -35,9 +36,40 @@ static const char *jn_value_text(lua_State *L, const modu_column *c, int64_t i) 
 static void jn_set(lua_State *L, modu_frame *r, int *k, modu_column *c, const char *name, const char *fn,
                    const modu_err *e) {
   lm_push_result(L, c, fn, e);
-  if (modu_frame_find(r, name) >= 0) lm_error(L, fn, "two result columns would be named '%s' (set suffix)", name);
+  if (modu_frame_find(r, name) >= 0)
+    lm_error(L, fn, "two result columns would be named '%s' (%s)", name,
+             strcmp(fn, "join") == 0 ? "set suffix" : "rename a column first");
   if (modu_frame_set(r, (*k)++, c, name)) lm_error(L, fn, "out of memory");
   lua_pop(L, 1);
+}
+
+/* C memory of one call (index arrays, groupings), owned by a userdata pushed
+ * before the kernel that fills it runs: an error anywhere later frees it */
+typedef struct jn_box {
+  void *p[2];
+  modu_groups *g[2];
+} jn_box;
+
+static int jn_box_gc(lua_State *L) {
+  jn_box *b = lua_touserdata(L, 1);
+  for (int i = 0; i < 2; i++) {
+    free(b->p[i]);
+    modu_groups_free(b->g[i]);
+    b->p[i] = NULL;
+    b->g[i] = NULL;
+  }
+  return 0;
+}
+
+static jn_box *jn_new_box(lua_State *L) {
+  jn_box *b = lua_newuserdatauv(L, sizeof *b, 0);
+  memset(b, 0, sizeof *b);
+  if (luaL_newmetatable(L, "modu.JoinScratch")) {
+    lua_pushcfunction(L, jn_box_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  return b;
 }
 
 /* df:join(other, { on = "k" | {"k1","k2"} | { left = "a", right = "b" }, how, suffix, validate }) */
@@ -98,9 +130,20 @@ static int jn_join(lua_State *L) {
   } else if (lua_istable(L, -1)) {
     lua_getfield(L, -1, "left");
     lua_getfield(L, -2, "right");
-    if (!lua_isnil(L, -2) || !lua_isnil(L, -1)) {
+    if (lua_istable(L, -2) && lua_istable(L, -1)) { /* { left = {"a", "b"}, right = {"c", "d"} } */
+      lua_Integer m = luaL_len(L, -2);
+      if (m != luaL_len(L, -1) || m == 0)
+        return lm_error(L, fn, "on = { left = {...}, right = {...} } needs as many right names as left, at least one");
+      for (lua_Integer i = 1; i <= m; i++) {
+        if (lua_geti(L, -2, i) != LUA_TSTRING) return lm_error(L, fn, "on.left[%lld] must be a column name", (long long)i);
+        if (lua_geti(L, -2, i) != LUA_TSTRING) return lm_error(L, fn, "on.right[%lld] must be a column name", (long long)i);
+        lua_rawseti(L, 6, ++nkeys);
+        lua_rawseti(L, 5, nkeys);
+      }
+      lua_pop(L, 2);
+    } else if (!lua_isnil(L, -2) || !lua_isnil(L, -1)) {
       if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
-        return lm_error(L, fn, "on = { left = \"a\", right = \"b\" } needs both names as strings");
+        return lm_error(L, fn, "on = { left = \"a\", right = \"b\" } needs both names as strings (or both arrays)");
       lua_rawseti(L, 6, ++nkeys);
       lua_rawseti(L, 5, nkeys);
     } else {
@@ -149,6 +192,7 @@ static int jn_join(lua_State *L) {
   int64_t *li = NULL, *ri = NULL, n = 0, dup_row = 0;
   int dup_side = 0;
   modu_err e;
+  jn_box *own = jn_new_box(L);
   if (modu_join(lk, rk, nkeys, a->nrow, b->nrow, (modu_join_how)how, unique, &li, &ri, &n, &dup_side, &dup_row, &e)) {
     if (!dup_side) return lm_core_error(L, fn, &e);
     const modu_frame *f = dup_side == 1 ? a : b;
@@ -166,12 +210,9 @@ static int jn_join(lua_State *L) {
     return lm_error(L, fn, "validate \"%s\" fails: the key (%s) appears more than once in the %s frame",
                     lua_tostring(L, -1), lua_tostring(L, -2), dup_side == 1 ? "left" : "right");
   }
-  /* the index arrays move into Lua-owned buffers before anything else can fail */
-  int64_t *lidx = lm_scratch(L, (size_t)n * sizeof *lidx), *ridx = lm_scratch(L, (size_t)n * sizeof *ridx);
-  memcpy(lidx, li, (size_t)n * sizeof *li);
-  memcpy(ridx, ri, (size_t)n * sizeof *ri);
-  free(li);
-  free(ri);
+  own->p[0] = li;
+  own->p[1] = ri;
+  const int64_t *lidx = li, *ridx = ri;
   bool filter_only = how == MODU_JOIN_SEMI || how == MODU_JOIN_ANTI;
   int ncol = filter_only ? a->ncol : a->ncol + b->ncol - nkeys;
   modu_frame *r = modu_frame_new(ncol, n);
@@ -221,7 +262,8 @@ static int jn_join(lua_State *L) {
   return 1;
 }
 
-/* pivot_wider{ names_from = "year", values_from = "firms", values_fill = 0, id_cols = {...} } */
+/* pivot_wider{ names_from = "year", values_from = "firms", values_fill = 0, id_cols = {...} }:
+ * one row per id combination, one column per name, both in first appearance */
 static int jn_pivot_wider(lua_State *L) {
   const char *fn = "pivot_wider";
   modu_frame *f = lm_pin_arg(L, 1, fn);
@@ -234,87 +276,100 @@ static int jn_pivot_wider(lua_State *L) {
   int kn = jn_find(L, f, lua_tostring(L, 3), "", fn), kv = jn_find(L, f, lua_tostring(L, 4), "", fn);
   if (kn == kv) return lm_error(L, fn, "names_from and values_from must be different columns");
   /* id columns: given, or every other column */
-  int *ids = lm_scratch(L, (size_t)(f->ncol ? f->ncol : 1) * sizeof *ids); /* 5 */
+  int *ids = lm_scratch(L, (size_t)(f->ncol ? f->ncol : 1) * sizeof *ids);
   int nid = 0;
   lua_getfield(L, 2, "id_cols");
   if (lua_istable(L, -1)) {
     lua_Integer m = luaL_len(L, -1);
     for (lua_Integer i = 1; i <= m; i++) {
       if (lua_geti(L, -1, i) != LUA_TSTRING) return lm_error(L, fn, "id_cols[%lld] must be a column name", (long long)i);
-      ids[nid++] = jn_find(L, f, lua_tostring(L, -1), "", fn);
+      int k = jn_find(L, f, lua_tostring(L, -1), "", fn);
+      if (k == kn || k == kv) return lm_error(L, fn, "id_cols[%lld] names '%s', the names_from or values_from column",
+                                              (long long)i, f->names[k]);
+      for (int j = 0; j < nid; j++)
+        if (ids[j] == k) return lm_error(L, fn, "id_cols names '%s' twice", f->names[k]);
+      ids[nid++] = k;
       lua_pop(L, 1);
     }
+  } else if (!lua_isnil(L, -1)) {
+    return lm_error(L, fn, "id_cols must be an array of column names, got %s", lm_typename(L, -1));
   } else {
     for (int k = 0; k < f->ncol; k++)
       if (k != kn && k != kv) ids[nid++] = k;
   }
   lua_pop(L, 1);
-  modu_column **idc = lm_scratch(L, (size_t)(nid ? nid : 1) * sizeof *idc); /* 6 */
-  for (int k = 0; k < nid; k++) idc[k] = f->cols[ids[k]];
-  modu_err e;
-  modu_groups *rows = modu_group_by(idc, nid, f->nrow, &e);
-  if (!rows) return lm_core_error(L, fn, &e);
-  modu_column *namec = f->cols[kn];
-  modu_groups *names = modu_group_by(&namec, 1, f->nrow, &e);
-  int64_t *idx = names ? malloc(((size_t)rows->ngroups * (size_t)names->ngroups + 1) * sizeof *idx) : NULL;
-  if (!names || !idx) {
-    modu_groups_free(rows);
-    modu_groups_free(names);
-    free(idx);
-    return names ? lm_error(L, fn, "out of memory") : lm_core_error(L, fn, &e);
+  /* the fill value, typed like the values (an ISO string fills a date column) */
+  lua_getfield(L, 2, "values_fill");
+  int fill_at = lua_gettop(L);
+  modu_scalar fill;
+  bool has_fill = !lua_isnil(L, fill_at);
+  const modu_column *vals = f->cols[kv];
+  if (has_fill) {
+    if (lm_to_scalar(L, fill_at, vals->type, &fill))
+      return lm_error(L, fn, "values_fill must be a single value, got %s", lm_typename(L, fill_at));
+    modu_err de;
+    if (fill.type == MODU_STR && vals->type == MODU_DATE) {
+      if (modu_date_parse(fill.v.s.p, fill.v.s.len, &fill.v.d, &de)) return lm_core_error(L, fn, &de);
+      fill.type = MODU_DATE;
+    }
+    size_t bad;
+    if (fill.type == MODU_STR && !modu_utf8_valid(fill.v.s.p, fill.v.s.len, &bad))
+      return lm_error(L, fn, "values_fill: invalid UTF-8 at byte %zu", bad + 1);
   }
+  modu_column **idc = lm_scratch(L, (size_t)(nid ? nid : 1) * sizeof *idc);
+  for (int k = 0; k < nid; k++) idc[k] = f->cols[ids[k]];
+  modu_column *namec = f->cols[kn];
+  modu_err e;
+  jn_box *own = jn_new_box(L);
+  if (!(own->g[0] = modu_group_by(idc, nid, f->nrow, &e))) return lm_core_error(L, fn, &e);
+  if (!(own->g[1] = modu_group_by(&namec, 1, f->nrow, &e))) return lm_core_error(L, fn, &e);
+  const modu_groups *rows = own->g[0], *names = own->g[1];
   int64_t nr = rows->ngroups, nn = names->ngroups;
-  for (int64_t i = 0; i < nr * nn; i++) idx[i] = -1;
-  int64_t dup = -1;
-  for (int64_t i = 0; i < f->nrow && dup < 0; i++) {
-    int64_t *slot = &idx[(int64_t)names->gid[i] * nr + rows->gid[i]];
-    if (*slot >= 0) dup = i;
+  if (nn && nr > INT64_MAX / 8 / nn) return lm_error(L, fn, "%lld rows by %lld names is too many cells", (long long)nr,
+                                                     (long long)nn);
+  /* cells[c * nr + r]: the row holding name c of id r, -1 when none does */
+  int64_t *cells = own->p[0] = malloc((size_t)(nr * nn + 1) * sizeof *cells);
+  int64_t *pick = own->p[1] = malloc((size_t)(nr + 1) * sizeof *pick);
+  if (!cells || !pick) return lm_error(L, fn, "out of memory");
+  for (int64_t i = 0; i < nr * nn; i++) cells[i] = -1;
+  for (int64_t i = 0; i < f->nrow; i++) {
+    int64_t *slot = &cells[(int64_t)names->gid[i] * nr + rows->gid[i]];
+    if (*slot >= 0)
+      return lm_error(L, fn, "row %lld repeats an id and '%s' = %s pair seen before (aggregate first, e.g. with "
+                      "group_by():agg{})", (long long)i + 1, f->names[kn], jn_value_text(L, namec, i));
     *slot = i;
   }
-  /* copy what Lua needs into Lua-owned memory, then free the C side */
-  int64_t *cells = lm_scratch(L, (size_t)(nr * nn) * sizeof *cells); /* 7 */
-  memcpy(cells, idx, (size_t)(nr * nn) * sizeof *cells);
-  int64_t *rowfirst = lm_scratch(L, (size_t)nr * sizeof *rowfirst);   /* 8 */
-  int64_t *namefirst = lm_scratch(L, (size_t)nn * sizeof *namefirst); /* 9 */
-  memcpy(rowfirst, rows->first, (size_t)nr * sizeof *rowfirst);
-  memcpy(namefirst, names->first, (size_t)nn * sizeof *namefirst);
-  free(idx);
-  modu_groups_free(rows);
-  modu_groups_free(names);
-  if (dup >= 0)
-    return lm_error(L, fn, "row %lld repeats an id and '%s' = %s pair seen before (aggregate first, e.g. with group_by():agg{})",
-                    (long long)dup + 1, f->names[kn], jn_value_text(L, namec, dup));
   modu_frame *r = modu_frame_new(nid + (int)nn, nr);
   if (!r) return lm_error(L, fn, "out of memory");
-  lm_push_frame(L, r); /* 10 */
-  int at = 0;
-  for (int k = 0; k < nid; k++) jn_set(L, r, &at, modu_col_take(idc[k], rowfirst, nr, &e), f->names[ids[k]], fn, &e);
-  lua_getfield(L, 2, "values_fill"); /* 11 */
-  modu_scalar fill;
-  bool has_fill = !lua_isnil(L, 11);
-  if (has_fill && lm_to_scalar(L, 11, f->cols[kv]->type, &fill))
-    return lm_error(L, fn, "values_fill must be a single value, got %s", lm_typename(L, 11));
-  for (int64_t c = 0; c < nn; c++) {
-    modu_column *col = modu_col_take(f->cols[kv], cells + c * nr, nr, &e);
-    lm_push_result(L, col, fn, &e);
-    if (has_fill) {
-      modu_column *filled = modu_col_fill_na(col, &fill, &e);
-      lua_pop(L, 1);
-      lm_push_result(L, filled, fn, &e);
-      col = filled;
-    }
-    const char *name = jn_value_text(L, namec, namefirst[c]);
-    if (modu_col_isna(namec, namefirst[c])) name = "NA";
-    modu_col_ref(col);
-    lua_remove(L, -2);
-    jn_set(L, r, &at, col, name, fn, &e);
-    lua_pop(L, 1);
+  lm_push_frame(L, r);
+  int result = lua_gettop(L), at = 0;
+  for (int k = 0; k < nid; k++) jn_set(L, r, &at, modu_col_take(idc[k], rows->first, nr, &e), f->names[ids[k]], fn, &e);
+  /* values_fill fills the cells no row gives, not the NA values rows do give
+   * (as tidyr): the fill sits one past the values, where empty cells point */
+  const modu_column *src = vals;
+  if (has_fill) {
+    int64_t none = -1;
+    modu_column *na1 = modu_col_take(vals, &none, 1, &e);
+    lm_push_result(L, na1, fn, &e);
+    modu_column *fill1 = modu_col_fill_na(na1, &fill, &e);
+    lm_push_result(L, fill1, fn, &e);
+    modu_column *parts[2] = {(modu_column *)vals, fill1};
+    int64_t lens[2] = {f->nrow, 1};
+    modu_column *ext = modu_col_concat(parts, lens, 2, "values_fill", &e);
+    lm_push_result(L, ext, fn, &e);
+    src = ext;
   }
-  lua_pushvalue(L, 10);
+  for (int64_t c = 0; c < nn; c++) {
+    for (int64_t i = 0; i < nr; i++) pick[i] = cells[c * nr + i] >= 0 ? cells[c * nr + i] : has_fill ? f->nrow : -1;
+    const char *name = modu_col_isna(namec, names->first[c]) ? "NA" : jn_value_text(L, namec, names->first[c]);
+    jn_set(L, r, &at, modu_col_take(src, pick, nr, &e), name, fn, &e);
+  }
+  lua_pushvalue(L, result);
   return 1;
 }
 
-/* pivot_longer{ cols = {...}, names_to = "name", values_to = "value" } */
+/* pivot_longer{ cols = {...}, names_to = "name", values_to = "value", values_drop_na = false }:
+ * each row becomes one row per listed column, in row order */
 static int jn_pivot_longer(lua_State *L) {
   const char *fn = "pivot_longer";
   modu_frame *f = lm_pin_arg(L, 1, fn);
@@ -324,9 +379,13 @@ static int jn_pivot_longer(lua_State *L) {
   if (!lua_istable(L, 3)) return lm_error(L, fn, "cols must be an array of column names");
   lua_getfield(L, 2, "names_to");  /* 4 */
   lua_getfield(L, 2, "values_to"); /* 5 */
+  if ((!lua_isnil(L, 4) && lua_type(L, 4) != LUA_TSTRING) || (!lua_isnil(L, 5) && lua_type(L, 5) != LUA_TSTRING))
+    return lm_error(L, fn, "names_to and values_to must be strings (column names)");
   const char *names_to = lua_isnil(L, 4) ? "name" : lua_tostring(L, 4);
   const char *values_to = lua_isnil(L, 5) ? "value" : lua_tostring(L, 5);
-  if (!names_to || !values_to) return lm_error(L, fn, "names_to and values_to must be strings");
+  lua_getfield(L, 2, "values_drop_na");
+  bool drop_na = lua_toboolean(L, -1);
+  lua_pop(L, 1);
   int m = (int)luaL_len(L, 3);
   if (m == 0) return lm_error(L, fn, "cols names no column");
   bool *is_val = lm_scratch(L, (size_t)(f->ncol ? f->ncol : 1)); /* 6 */
@@ -356,6 +415,16 @@ static int jn_pivot_longer(lua_State *L) {
   modu_err e;
   modu_column *all = modu_col_concat(vals, lens, m, "the value columns", &e);
   lm_push_result(L, all, fn, &e);                                   /* 13 */
+  if (drop_na && all->valid) { /* keep the pairs whose value is present */
+    int64_t kept = 0;
+    for (int64_t i = 0; i < n; i++)
+      if (!modu_col_isna(all, validx[i])) {
+        rowidx[kept] = rowidx[i];
+        validx[kept] = validx[i];
+        nameidx[kept++] = nameidx[i];
+      }
+    n = kept;
+  }
   modu_column *namecol = lm_column_from_table(L, 8, MODU_STR, fn); /* 14 */
   int nid = f->ncol - m;
   modu_frame *r = modu_frame_new(nid + 2, n);

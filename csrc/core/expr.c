@@ -1,6 +1,6 @@
 /* The expression language of filter/mutate/agg: a recursive-descent parser
- * with Lua's precedences, and an evaluator that works a column at a time. */
-#include <ctype.h>
+ * with Lua's precedences (but SQL's 'not', looser than a comparison), and an
+ * evaluator that works a column at a time. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -89,8 +89,8 @@ enum { T_EOF, T_INT, T_FLOAT, T_STR, T_IDENT, T_OP, T_LP, T_RP, T_COMMA };
 
 typedef struct ex_tok {
   int type, pos;
-  const char *p; /* source text of the token */
-  size_t len;
+  const char *p; /* source text of the token: p[0 .. span) */
+  size_t len, span;
   int64_t ival;
   double fval;
   char *str; /* T_STR unescaped / T_IDENT name (owned until taken) */
@@ -112,15 +112,28 @@ static void ex_fail(ex_parser *ps, int pos, const char *fmt, const char *arg) {
   modu_errf(ps->e, fmt, arg);
 }
 
+/* ASCII classes by hand: <ctype.h> follows the locale, where a byte such as
+ * 0xA0 (inside many UTF-8 characters) may count as a space */
+static bool ex_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static bool ex_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
 static bool ex_ident_byte(unsigned char c, bool first) {
-  return c == '_' || isalpha(c) || c >= 0x80 || (!first && isdigit(c));
+  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80 || (!first && ex_digit(c));
 }
 
+static void ex_lex(ex_parser *ps);
+
+/* the next token, with the extent of its source text for messages */
 static void ex_next(ex_parser *ps) {
+  ex_lex(ps);
+  ps->tok.span = ps->at - (size_t)ps->tok.pos;
+}
+
+static void ex_lex(ex_parser *ps) {
   free(ps->tok.str);
   memset(&ps->tok, 0, sizeof ps->tok);
   const char *s = ps->src;
-  while (ps->at < ps->len && isspace((unsigned char)s[ps->at])) ps->at++;
+  while (ps->at < ps->len && ex_space((unsigned char)s[ps->at])) ps->at++;
   ex_tok *t = &ps->tok;
   t->pos = (int)ps->at;
   t->p = s + ps->at;
@@ -130,20 +143,20 @@ static void ex_next(ex_parser *ps) {
   }
   unsigned char c = (unsigned char)s[ps->at];
   size_t start = ps->at;
-  if (isdigit(c) || (c == '.' && ps->at + 1 < ps->len && isdigit((unsigned char)s[ps->at + 1]))) {
+  if (ex_digit(c) || (c == '.' && ps->at + 1 < ps->len && ex_digit((unsigned char)s[ps->at + 1]))) {
     bool is_float = false;
-    while (ps->at < ps->len && isdigit((unsigned char)s[ps->at])) ps->at++;
+    while (ps->at < ps->len && ex_digit((unsigned char)s[ps->at])) ps->at++;
     if (ps->at < ps->len && s[ps->at] == '.') {
       is_float = true;
       ps->at++;
-      while (ps->at < ps->len && isdigit((unsigned char)s[ps->at])) ps->at++;
+      while (ps->at < ps->len && ex_digit((unsigned char)s[ps->at])) ps->at++;
     }
     if (ps->at < ps->len && (s[ps->at] == 'e' || s[ps->at] == 'E')) {
       size_t save = ps->at++;
       if (ps->at < ps->len && (s[ps->at] == '+' || s[ps->at] == '-')) ps->at++;
-      if (ps->at < ps->len && isdigit((unsigned char)s[ps->at])) {
+      if (ps->at < ps->len && ex_digit((unsigned char)s[ps->at])) {
         is_float = true;
-        while (ps->at < ps->len && isdigit((unsigned char)s[ps->at])) ps->at++;
+        while (ps->at < ps->len && ex_digit((unsigned char)s[ps->at])) ps->at++;
       } else {
         ps->at = save;
       }
@@ -305,13 +318,22 @@ static ex_node *ex_binary(ex_parser *ps, int kind, int op, int pos, ex_node *a, 
 
 static ex_node *ex_or(ex_parser *ps);
 
+/* the current token as a message shows it: 'x', or a string literal as written */
 static const char *ex_tok_text(ex_parser *ps, char *buf, size_t cap) {
   if (ps->tok.type == T_EOF) return "the end";
-  size_t n = ps->tok.len + 2 < cap ? ps->tok.len : cap - 3;
-  buf[0] = '\'';
-  memcpy(buf + 1, ps->tok.p, n);
-  buf[n + 1] = '\'';
-  buf[n + 2] = 0;
+  bool quote = ps->tok.type != T_STR;
+  const char *lead = quote ? "'" : "the string ";
+  size_t at = strlen(lead), n = ps->tok.span;
+  if (at + n + 2 >= cap) { /* cut a long token, at a UTF-8 boundary */
+    n = cap - at - 6;
+    while (n > 0 && ((unsigned char)ps->tok.p[n] & 0xc0) == 0x80) n--;
+  }
+  memcpy(buf, lead, at);
+  memcpy(buf + at, ps->tok.p, n);
+  at += n;
+  if (n < ps->tok.span) memcpy(buf + at, "...", 3), at += 3;
+  if (quote) buf[at++] = '\'';
+  buf[at] = 0;
   return buf;
 }
 
@@ -564,6 +586,8 @@ static ex_node *ex_cmp(ex_parser *ps) {
   return n;
 }
 
+/* "not year == 2016" negates the comparison, as SQL and Python read it; Lua
+ * would compare (not year) with 2016, which no filter means */
 static ex_node *ex_not(ex_parser *ps) {
   if (ex_is_kw(ps, "not")) {
     int pos = ps->tok.pos;
@@ -604,6 +628,11 @@ static ex_node *ex_or(ex_parser *ps) {
 modu_expr *modu_expr_parse(const char *src, size_t len, int64_t *errpos, modu_err *e) {
   ex_parser ps = {src, len, 0, {0}, errpos, e, false};
   ex_next(&ps);
+  if (!ps.failed && ps.tok.type == T_EOF) {
+    *errpos = 0;
+    modu_errf(e, "empty expression");
+    return NULL;
+  }
   ex_node *root = ps.failed ? NULL : ex_or(&ps);
   if (root && !ps.failed && ps.tok.type != T_EOF) {
     char buf[80];
@@ -636,6 +665,7 @@ enum { SH_SCALAR, SH_GROUP, SH_ROW };
 typedef struct ev_val {
   int shape;
   modu_column *col; /* SH_SCALAR: one value */
+  bool na_lit;      /* the literal NA: typeless until it meets a typed operand */
 } ev_val;
 
 typedef struct ev_state {
@@ -653,6 +683,7 @@ static bool ev_eval(ev_state *st, ex_node *n, ev_val *out);
 static void ev_drop(ev_val *v) {
   modu_col_unref(v->col);
   v->col = NULL;
+  v->na_lit = false;
 }
 
 static bool ev_fail(ev_state *st, const ex_node *n) {
@@ -741,6 +772,19 @@ static bool ev_result(ev_state *st, const ex_node *n, ev_val *out, modu_column *
 
 static int ev_shape2(const ev_val *a, const ev_val *b) { return a->shape > b->shape ? a->shape : b->shape; }
 
+/* the literal NA takes the type it meets ("x + NA" is an int NA beside an int
+ * column, "if_else(c, d, NA)" a date NA), so no type error comes of it */
+static bool ev_type_na(ev_state *st, const ex_node *n, ev_val *v, modu_type t) {
+  if (!v->na_lit || v->col->type == t) return true;
+  modu_scalar s = {.type = t, .na = true};
+  modu_column *c = modu_col_rep(&s, v->col->len, st->e);
+  if (!c) return ev_fail(st, n);
+  ev_drop(v);
+  v->col = c;
+  v->na_lit = true;
+  return true;
+}
+
 /* a string scalar against a date column is read as an ISO date */
 static bool ev_date_literal(ev_state *st, const ex_node *n, ev_val *v, const ev_val *other) {
   if (v->shape != SH_SCALAR || v->col->type != MODU_STR || other->col->type != MODU_DATE) return true;
@@ -763,7 +807,16 @@ static bool ev_binary(ev_state *st, ex_node *n, ev_val *out) {
     ev_drop(&a);
     return false;
   }
-  bool ok = ev_unify(st, n, &a, &b);
+  bool ok = true;
+  if (n->kind != N_AND && n->kind != N_OR) {
+    /* date +/- NA is a date moved by an unknown number of days */
+    bool arith = n->kind == N_ARITH;
+    modu_type ta = arith && a.col->type == MODU_DATE ? MODU_INT : a.col->type;
+    modu_type tb = arith && b.col->type == MODU_DATE ? MODU_INT : b.col->type;
+    if (a.na_lit && !b.na_lit) ok = ev_type_na(st, n->args[0], &a, tb);
+    else if (b.na_lit && !a.na_lit) ok = ev_type_na(st, n->args[1], &b, ta);
+  }
+  ok = ok && ev_unify(st, n, &a, &b);
   if (ok && n->kind == N_CMP)
     ok = ev_date_literal(st, n->args[0], &a, &b) && ev_date_literal(st, n->args[1], &b, &a);
   if (ok) {
@@ -786,6 +839,7 @@ static bool ev_binary(ev_state *st, ex_node *n, ev_val *out) {
 }
 
 static bool ev_literal(ev_state *st, ex_node *n, ev_val *out) {
+  out->na_lit = n->kind == N_NA;
   modu_scalar s = {0};
   switch (n->kind) {
     case N_INT: s.type = MODU_INT, s.v.i = n->ival; break;
@@ -860,7 +914,9 @@ static modu_column *ev_math(int code, const modu_column *x, int64_t digits, modu
               modu_type_name(x->type));
     return NULL;
   }
-  bool keep_int = x->type == MODU_INT && (code == E_ABS || code == E_ROUND || code == E_FLOOR || code == E_CEIL);
+  /* whole numbers stay int, except round to tens or more, which is float as in R */
+  bool keep_int = x->type == MODU_INT && (code == E_ABS || (code == E_ROUND && digits >= 0) || code == E_FLOOR ||
+                                          code == E_CEIL);
   modu_column *r = keep_int ? modu_col_slice(x, 0, x->len, e) : modu_col_cast(x, MODU_FLOAT, e);
   if (!r) return NULL;
   if (keep_int) {
@@ -872,7 +928,9 @@ static modu_column *ev_math(int code, const modu_column *x, int64_t digits, modu
     modu_col_unref(r);
     if (!(r = modu_col_slice(x, 0, x->len, e))) return NULL;
   }
-  double *v = MODU_F64(r), scale = pow(10, (double)digits);
+  /* 10^digits, or for digits < 0 the divisor 10^-digits: 10^k is exact as a
+   * double up to 10^22, its reciprocal never is (1350 * 0.01 != 13.5) */
+  double *v = MODU_F64(r), scale = pow(10, (double)(digits < 0 ? -digits : digits));
   for (int64_t i = 0; i < r->len; i++) {
     switch (code) {
       case E_ABS: v[i] = fabs(v[i]); break;
@@ -882,7 +940,9 @@ static modu_column *ev_math(int code, const modu_column *x, int64_t digits, modu
       case E_FLOOR: v[i] = floor(v[i]); break;
       case E_CEIL: v[i] = ceil(v[i]); break;
       default: /* half to even, as R and numpy round */
-        v[i] = digits == 0 ? nearbyint(v[i]) : nearbyint(v[i] * scale) / scale;
+        if (digits == 0) v[i] = nearbyint(v[i]);
+        else if (digits > 0) v[i] = isfinite(v[i] * scale) ? nearbyint(v[i] * scale) / scale : v[i];
+        else v[i] = isfinite(scale) ? nearbyint(v[i] / scale) * scale : 0 * v[i];
     }
   }
   return r;
@@ -891,7 +951,8 @@ static modu_column *ev_math(int code, const modu_column *x, int64_t digits, modu
 /* maps each dictionary entry once; rows then follow their codes */
 static modu_column *ev_str_fn(int code, const modu_column *x, const char *pat, size_t plen, modu_err *e) {
   if (x->type != MODU_STR) {
-    modu_errf(e, "this function needs text, got %s", modu_type_name(x->type));
+    static const char *const names[] = {"lower", "upper", "contains", "starts_with", "ends_with", "len"};
+    modu_errf(e, "%s needs text, got %s", names[code - E_LOWER], modu_type_name(x->type));
     return NULL;
   }
   const modu_dict *d = x->dict;
@@ -1014,6 +1075,10 @@ static bool ev_call_elem(ev_state *st, ex_node *n, const ex_fn *fn, ev_val *out)
     if (ok && v[k].shape > shape) shape = v[k].shape;
   }
   if (ok && (fn->code == E_COALESCE || fn->code == E_IF_ELSE)) {
+    int first = fn->code == E_IF_ELSE ? 1 : 0, typed = -1;
+    for (int k = first; k < na; k++)
+      if (!v[k].na_lit && typed < 0) typed = k;
+    for (int k = first; k < na && ok && typed >= 0; k++) ok = ev_type_na(st, n->args[k], &v[k], v[typed].col->type);
     /* GROUP with ROW spreads to rows; every argument then has the result's length */
     if (shape == SH_ROW)
       for (int k = 0; k < na && ok; k++) ok = ev_widen(st, n, &v[k], SH_ROW);
@@ -1185,6 +1250,10 @@ static bool ev_eval(ev_state *st, ex_node *n, ev_val *out) {
     case N_NOT: {
       ev_val a = {0};
       if (!ev_eval(st, n->args[0], &a)) return false;
+      if (n->kind == N_NEG && !ev_type_na(st, n, &a, MODU_INT)) {
+        ev_drop(&a);
+        return false;
+      }
       modu_operand o;
       ev_operand(&a, &o);
       if (a.shape == SH_SCALAR) o.col = a.col;

@@ -6,11 +6,17 @@
 
 #include "group.h"
 
-/* ---- an int64 -> int32 open-addressing map that numbers keys as they come ---- */
+/* ---- an int64 -> int32 open-addressing map that numbers keys as they come.
+ * A slot holds the key and its number together, so a probe touches one cache
+ * line; the table doubles past 70 % load. ---- */
+
+typedef struct grp_slot {
+  int64_t key;
+  int32_t val; /* -1 = empty */
+} grp_slot;
 
 typedef struct grp_map {
-  int64_t *keys;
-  int32_t *vals; /* -1 = empty */
+  grp_slot *slots;
   size_t cap;
   int64_t n;
 } grp_map;
@@ -26,30 +32,22 @@ static uint64_t grp_mix(uint64_t x) {
 static int grp_map_init(grp_map *m, size_t cap) {
   m->cap = cap;
   m->n = 0;
-  m->keys = malloc(cap * sizeof *m->keys);
-  m->vals = malloc(cap * sizeof *m->vals);
-  if (!m->keys || !m->vals) return -1;
-  memset(m->vals, 0xff, cap * sizeof *m->vals);
+  m->slots = malloc(cap * sizeof *m->slots);
+  if (!m->slots) return -1;
+  for (size_t i = 0; i < cap; i++) m->slots[i].val = -1;
   return 0;
 }
 
-static void grp_map_free(grp_map *m) {
-  free(m->keys);
-  free(m->vals);
-}
+static void grp_map_free(grp_map *m) { free(m->slots); }
 
 static int grp_map_grow(grp_map *m) {
   grp_map big;
-  if (grp_map_init(&big, m->cap * 2)) {
-    grp_map_free(&big);
-    return -1;
-  }
+  if (grp_map_init(&big, m->cap * 2)) return -1;
   for (size_t i = 0; i < m->cap; i++) {
-    if (m->vals[i] < 0) continue;
-    size_t s = grp_mix((uint64_t)m->keys[i]) & (big.cap - 1);
-    while (big.vals[s] >= 0) s = (s + 1) & (big.cap - 1);
-    big.keys[s] = m->keys[i];
-    big.vals[s] = m->vals[i];
+    if (m->slots[i].val < 0) continue;
+    size_t s = grp_mix((uint64_t)m->slots[i].key) & (big.cap - 1);
+    while (big.slots[s].val >= 0) s = (s + 1) & (big.cap - 1);
+    big.slots[s] = m->slots[i];
   }
   big.n = m->n;
   grp_map_free(m);
@@ -60,14 +58,14 @@ static int grp_map_grow(grp_map *m) {
 /* the number of key, giving it the next number when it is new; -1 on OOM */
 static int32_t grp_map_number(grp_map *m, int64_t key) {
   size_t s = grp_mix((uint64_t)key) & (m->cap - 1);
-  for (; m->vals[s] >= 0; s = (s + 1) & (m->cap - 1))
-    if (m->keys[s] == key) return m->vals[s];
-  if ((size_t)(m->n + 1) * 2 > m->cap) {
+  for (; m->slots[s].val >= 0; s = (s + 1) & (m->cap - 1))
+    if (m->slots[s].key == key) return m->slots[s].val;
+  if ((size_t)(m->n + 1) * 10 > m->cap * 7) {
     if (grp_map_grow(m)) return -1;
     return grp_map_number(m, key);
   }
-  m->keys[s] = key;
-  m->vals[s] = (int32_t)m->n;
+  m->slots[s].key = key;
+  m->slots[s].val = (int32_t)m->n;
   return (int32_t)m->n++;
 }
 
@@ -82,8 +80,10 @@ static int grp_number_ints(const int64_t *v, const modu_column *c, int64_t n, in
     if (v[i] > hi) hi = v[i];
   }
   int32_t next = 0;
-  uint64_t range = lo <= hi ? (uint64_t)hi - (uint64_t)lo + 1 : 0;
+  /* hi - lo spans up to 2^64 - 1, so + 1 could wrap to 0: compare the span first */
+  uint64_t span = lo <= hi ? (uint64_t)hi - (uint64_t)lo : 0;
   uint64_t limit = (uint64_t)n * 2 + (1u << 16);
+  uint64_t range = span < limit ? span + (lo <= hi) : UINT64_MAX;
   if (range <= limit) {
     int32_t *map = malloc((range + 1) * sizeof *map); /* last slot: NA */
     if (!map) return -1;
@@ -138,8 +138,36 @@ static int64_t *grp_as_int64(const modu_column *c, int64_t n) {
   return v;
 }
 
+/* text and bool values are small integers already (dictionary codes, 0/1):
+ * numbered through a table indexed by them, in one pass */
+static int grp_number_small(const modu_column *c, int64_t n, int32_t *codes, int64_t *card) {
+  size_t na_slot = c->type == MODU_STR ? (size_t)c->dict->n : 2;
+  int32_t *map = malloc((na_slot + 1) * sizeof *map);
+  if (!map) return -1;
+  memset(map, 0xff, (na_slot + 1) * sizeof *map);
+  int32_t next = 0;
+  if (c->type == MODU_STR && !c->valid) { /* the common case, kept branch-light */
+    const int32_t *v = MODU_I32(c);
+    for (int64_t i = 0; i < n; i++) {
+      int32_t m = map[v[i]];
+      if (m < 0) m = map[v[i]] = next++;
+      codes[i] = m;
+    }
+  } else {
+    for (int64_t i = 0; i < n; i++) {
+      size_t k = modu_col_isna(c, i) ? na_slot : c->type == MODU_STR ? (size_t)MODU_I32(c)[i] : MODU_U8(c)[i];
+      if (map[k] < 0) map[k] = next++;
+      codes[i] = map[k];
+    }
+  }
+  free(map);
+  *card = next;
+  return 0;
+}
+
 static int grp_codes(const modu_column *c, int64_t n, int32_t *codes, int64_t *card) {
   if (c->type == MODU_INT) return grp_number_ints(MODU_I64(c), c, n, codes, card);
+  if (c->type == MODU_STR || c->type == MODU_BOOL) return grp_number_small(c, n, codes, card);
   int64_t *v = grp_as_int64(c, n);
   if (!v) return -1;
   int r = grp_number_ints(v, c, n, codes, card);
@@ -147,39 +175,45 @@ static int grp_codes(const modu_column *c, int64_t n, int32_t *codes, int64_t *c
   return r;
 }
 
-/* pairs (a[i], b[i]) numbered in order of first appearance; out may be a */
-static int grp_combine(const int32_t *a, int64_t ca, const int32_t *b, int64_t cb, int64_t n, int32_t *out,
-                       int64_t *card) {
-  uint64_t prod = (uint64_t)ca * (uint64_t)cb;
+/* numbers per-row keys in order of first appearance: the pairs (a[i], b[i]) as
+ * a[i] * cb + b[i], or (a NULL) the ready keys k[i] in [0, card); a dense table
+ * when the key range is small, hashing otherwise. out may alias a. */
+static int grp_combine(const int32_t *a, const int64_t *k, int64_t card, const int32_t *b, int64_t cb, int64_t n,
+                       int32_t *out, int64_t *outcard) {
+  uint64_t range = a ? (uint64_t)card * (uint64_t)cb : (uint64_t)card;
   int32_t next = 0;
-  if (prod <= (uint64_t)n * 2 + (1u << 16)) {
-    int32_t *map = malloc((prod ? prod : 1) * sizeof *map);
+#define GRP_KEY(i) (a ? (int64_t)a[i] * cb + b[i] : k[i])
+  if (range && range <= (uint64_t)n * 2 + (1u << 16)) {
+    int32_t *map = malloc(range * sizeof *map);
     if (!map) return -1;
-    memset(map, 0xff, (prod ? prod : 1) * sizeof *map);
+    memset(map, 0xff, range * sizeof *map);
     for (int64_t i = 0; i < n; i++) {
-      size_t k = (size_t)a[i] * (size_t)cb + (size_t)b[i];
-      if (map[k] < 0) map[k] = next++;
-      out[i] = map[k];
+      int64_t key = GRP_KEY(i);
+      if (map[key] < 0) map[key] = next++;
+      out[i] = map[key];
     }
     free(map);
   } else {
     grp_map m;
-    if (grp_map_init(&m, 1u << 16)) {
+    size_t cap = 1u << 16;
+    while (cap < (size_t)(n / 8) && cap < ((size_t)1 << 30)) cap *= 2; /* a head start for many groups */
+    if (grp_map_init(&m, cap)) {
       grp_map_free(&m);
       return -1;
     }
     for (int64_t i = 0; i < n; i++) {
-      int32_t k = grp_map_number(&m, (int64_t)a[i] * cb + b[i]);
-      if (k < 0) {
+      int32_t v = grp_map_number(&m, GRP_KEY(i));
+      if (v < 0) {
         grp_map_free(&m);
         return -1;
       }
-      out[i] = k;
+      out[i] = v;
     }
     next = (int32_t)m.n;
     grp_map_free(&m);
   }
-  *card = next;
+#undef GRP_KEY
+  *outcard = next;
   return 0;
 }
 
@@ -202,13 +236,44 @@ static int grp_firsts(modu_groups *g) {
   return 0;
 }
 
+/* Several keys: each key's codes are folded into one 64-bit composite per row
+ * (code0 * card1 + code1 ...) for as long as the product of the cardinalities
+ * fits, so one numbering pass replaces one per key; when it would overflow, the
+ * composite is numbered first and folding goes on from those numbers. */
+static int grp_multi(modu_column *const *keys, int nkeys, int64_t n, modu_groups *g) {
+  size_t sz = n ? (size_t)n : 1;
+  int64_t *comp = malloc(sz * sizeof *comp);
+  int32_t *tmp = malloc(sz * sizeof *tmp);
+  int rc = -1;
+  if (!comp || !tmp) goto done;
+  for (int64_t i = 0; i < n; i++) comp[i] = g->gid[i];
+  uint64_t card = (uint64_t)g->ngroups;
+  for (int k = 1; k < nkeys; k++) {
+    int64_t ck;
+    if (grp_codes(keys[k], n, tmp, &ck)) goto done;
+    if (ck && card > (uint64_t)INT64_MAX / (uint64_t)ck) { /* renumber, then fold */
+      int64_t renumbered;
+      if (grp_combine(NULL, comp, 0, NULL, 0, n, g->gid, &renumbered)) goto done;
+      for (int64_t i = 0; i < n; i++) comp[i] = g->gid[i];
+      card = (uint64_t)renumbered;
+    }
+    for (int64_t i = 0; i < n; i++) comp[i] = comp[i] * ck + tmp[i];
+    card *= (uint64_t)ck;
+  }
+  if (grp_combine(NULL, comp, (int64_t)card, NULL, 0, n, g->gid, &g->ngroups)) goto done;
+  rc = 0;
+done:
+  free(comp);
+  free(tmp);
+  return rc;
+}
+
 modu_groups *modu_group_by(modu_column *const *keys, int nkeys, int64_t nrow, modu_err *e) {
   if (nrow >= INT32_MAX) {
     modu_errf(e, "grouping supports up to %d rows", INT32_MAX - 1);
     return NULL;
   }
   modu_groups *g = calloc(1, sizeof *g);
-  int32_t *tmp = NULL;
   if (!g) goto oom;
   g->nrow = nrow;
   g->gid = malloc((nrow ? (size_t)nrow : 1) * sizeof *g->gid);
@@ -218,19 +283,11 @@ modu_groups *modu_group_by(modu_column *const *keys, int nkeys, int64_t nrow, mo
     g->ngroups = nrow > 0;
   } else {
     if (grp_codes(keys[0], nrow, g->gid, &g->ngroups)) goto oom;
-    if (nkeys > 1 && !(tmp = malloc((nrow ? (size_t)nrow : 1) * sizeof *tmp))) goto oom;
-    for (int k = 1; k < nkeys; k++) {
-      int64_t card;
-      if (grp_codes(keys[k], nrow, tmp, &card)) goto oom;
-      if (grp_combine(g->gid, g->ngroups, tmp, card, nrow, g->gid, &g->ngroups)) goto oom;
-    }
-    free(tmp);
-    tmp = NULL;
+    if (nkeys > 1 && grp_multi(keys, nkeys, nrow, g)) goto oom;
   }
   if (grp_firsts(g)) goto oom;
   return g;
 oom:
-  free(tmp);
   modu_groups_free(g);
   modu_errf(e, "out of memory");
   return NULL;
@@ -386,7 +443,8 @@ static modu_column *grp_sum(modu_groups *g, const modu_column *x, bool mean, mod
       cnt[k]++;
     }
     for (int64_t k = 0; k < ng; k++) {
-      acc[k] += comp[k];
+      /* past inf the correction is inf - inf = NaN: keep what IEEE summation gives */
+      if (isfinite(acc[k])) acc[k] += comp[k];
       if (mean) acc[k] = cnt[k] ? acc[k] / (double)cnt[k] : 0;
     }
     if (mean && grp_set_na_where(r, cnt, 1)) {
@@ -566,7 +624,7 @@ static modu_column *grp_n_distinct(modu_groups *g, const modu_column *x, modu_er
   int32_t *codes = malloc((g->nrow ? (size_t)g->nrow : 1) * sizeof *codes);
   int64_t card, pairs;
   if (!codes || grp_codes(x, g->nrow, codes, &card) ||
-      grp_combine(g->gid, g->ngroups, codes, card, g->nrow, codes, &pairs)) {
+      grp_combine(g->gid, NULL, g->ngroups, codes, card, g->nrow, codes, &pairs)) {
     free(codes);
     return grp_fail(r, e, "out of memory");
   }

@@ -138,7 +138,8 @@ modu_column *modu_bool_not(const modu_column *a, modu_err *e);
 modu_column *modu_col_isin(const modu_column *c, const modu_scalar *vals, int64_t n,
                            modu_err *e);
 
-/* ---- reductions: NA skipped; an empty or all-NA input gives NA (na=true) ---- */
+/* ---- reductions: NA skipped. mean/min/max of nothing (empty or all NA) give NA
+ * (na=true); sum of nothing is 0, as in R and pandas ---- */
 /* sum: int stays int (error on overflow), float is compensated (Neumaier), bool counts true */
 int modu_col_sum(const modu_column *c, modu_scalar *out, modu_err *e);
 int modu_col_mean(const modu_column *c, modu_scalar *out, modu_err *e);

@@ -104,7 +104,8 @@ static modu_column *win_cumulative(modu_win_kind kind, const modu_column *x, con
         double v = MODU_F64(x)[i], t = fsum + v;
         comp += fabs(fsum) >= fabs(v) ? (fsum - t) + v : (v - t) + fsum;
         fsum = t;
-        MODU_F64(r)[i] = fsum + comp;
+        /* past inf the correction is inf - inf = NaN: keep what IEEE summation gives */
+        MODU_F64(r)[i] = isfinite(fsum) ? fsum + comp : fsum;
       } else if (kind == MODU_WIN_CUMPROD) {
         fsum *= win_num(x, i);
         MODU_F64(r)[i] = fsum;
@@ -158,11 +159,27 @@ static modu_column *win_rolling(bool mean, const modu_column *x, const win_group
         if (modu_col_set_na(r, i)) return win_oom(r, e);
         continue;
       }
-      MODU_F64(r)[i] = mean ? (s + comp) / (double)n : s + comp;
+      if (isfinite(s)) s += comp;
+      MODU_F64(r)[i] = mean ? s / (double)n : s;
     }
   }
   modu_col_drop_full_bitmap(r);
   return r;
+}
+
+/* rows a and b hold the same value: exact for int64 beyond 2^53, and every NaN
+ * is one value, as grouping and distinct see it */
+static bool win_same(const modu_column *x, int64_t a, int64_t b) {
+  if (modu_col_isna(x, a) || modu_col_isna(x, b)) return false;
+  switch (x->type) {
+    case MODU_INT: return MODU_I64(x)[a] == MODU_I64(x)[b];
+    case MODU_FLOAT: {
+      double u = MODU_F64(x)[a], v = MODU_F64(x)[b];
+      return u == v || (isnan(u) && isnan(v));
+    }
+    case MODU_BOOL: return MODU_U8(x)[a] == MODU_U8(x)[b];
+    default: return MODU_I32(x)[a] == MODU_I32(x)[b]; /* str codes of one dict, dates */
+  }
 }
 
 static modu_column *win_rank(const modu_column *x, modu_groups *g, const win_groups *w, int method, modu_err *e) {
@@ -191,7 +208,11 @@ static modu_column *win_rank(const modu_column *x, modu_groups *g, const win_gro
     return NULL;
   }
   if (x->valid) {
-    if (modu_col_ensure_valid(r)) return win_oom(r, e);
+    if (modu_col_ensure_valid(r)) {
+      free(perm);
+      modu_col_unref(gcol);
+      return win_oom(r, e);
+    }
     memcpy(r->valid, x->valid, modu_bitmap_words(n) * 8);
   }
   (void)w;
@@ -202,10 +223,7 @@ static modu_column *win_rank(const modu_column *x, modu_groups *g, const win_gro
     if (a == 0 || MODU_I64(gcol)[perm[a - 1]] != MODU_I64(gcol)[i]) start = a, dense = 0;
     /* the run of ties: equal values within the same group */
     int64_t b = a + 1;
-    while (b < n && MODU_I64(gcol)[perm[b]] == MODU_I64(gcol)[i] && !modu_col_isna(x, i) &&
-           !modu_col_isna(x, perm[b]) && win_num(x, perm[b]) == win_num(x, i) &&
-           (x->type != MODU_STR || MODU_I32(x)[perm[b]] == MODU_I32(x)[i]))
-      b++;
+    while (b < n && MODU_I64(gcol)[perm[b]] == MODU_I64(gcol)[i] && win_same(x, perm[b], i)) b++;
     if (modu_col_isna(x, i)) {
       a = b;
       continue;
@@ -231,6 +249,10 @@ static modu_column *win_rank(const modu_column *x, modu_groups *g, const win_gro
 modu_column *modu_window(modu_win_kind kind, const modu_column *x, modu_groups *g, int64_t k, modu_err *e) {
   win_groups w;
   if (win_init(&w, g, x->len, e)) return NULL;
+  /* an offset past the column moves every value out; clamping keeps j - k and
+   * lead's -k clear of overflow (k may be INT64_MIN) */
+  if (kind == MODU_WIN_LAG || kind == MODU_WIN_LEAD || kind == MODU_WIN_DIFF)
+    k = k > x->len ? x->len : k < -x->len ? -x->len : k;
   switch (kind) {
     case MODU_WIN_LAG: return win_shift(x, &w, k, e);
     case MODU_WIN_LEAD: return win_shift(x, &w, -k, e);
