@@ -192,6 +192,9 @@ static const char *fmt_type_label(modu_type t) {
 static int fmt_float(double x, int prec, bool shorten, char *buf, size_t cap) {
   if (isnan(x)) return snprintf(buf, cap, "NaN");
   if (isinf(x)) return snprintf(buf, cap, x > 0 ? "Inf" : "-Inf");
+  /* whole numbers below 1e15 are exact in a double: all their digits read
+   * better than an exponent (382100000000, not 3.821e+11) */
+  if (x == floor(x) && fabs(x) < 1e15) return snprintf(buf, cap, "%.0f", x);
   int n = 0;
   for (int p = shorten ? 6 : prec; p <= prec; p++) {
     n = snprintf(buf, cap, "%.*g", p, x);
