@@ -8,13 +8,14 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 
 LUA    ?= lua5.4
-MAIN   ?= examples/tour.lua
+MAIN   ?= examples/battle_for_modu.lua
 N      ?= 1e6
 BUILD  ?= build
 
 # Debian package names; `deps` installs whichever of these is missing.
+# libxml2-utils: xmllint, with which spec/report_spec.lua reads the HTML report.
 DEB_PACKAGES := lua5.4 liblua5.4-dev libsqlite3-dev libutf8proc-dev lua-busted \
-                luarocks lua-check cppcheck gcc make pkg-config
+                luarocks lua-check cppcheck gcc make pkg-config libxml2-utils
 
 # Lazy (=) so pkg-config is consulted after `deps` has had a chance to install it.
 LUA_INC = $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
@@ -135,6 +136,47 @@ bench: deps
 	@if [ -f bench/run.lua ]; then \
 	  $(LUA_ENV) N="$(N)" $(LUA) bench/run.lua; \
 	else echo "no benchmarks yet (bench/run.lua)"; fi
+
+# ---------------------------------------------------------------------------
+# fuzz: libFuzzer harnesses (spec/fuzz/fuzz_*.c) over the pure-C core, built
+# with clang into $(FUZZ_BUILD). Each runs FUZZ_TIME seconds, one at a time,
+# from its committed corpus (spec/fuzz/corpus/NAME) into a scratch corpus;
+# then -merge=1 (edges only, -use_counters=0) adds to the committed one only
+# inputs that reach code it does not. spec/fuzz/findings/ keeps reproducers.
+# FUZZ=name picks harnesses (e.g. FUZZ="fuzz_key fuzz_date"). `make test`
+# replays the committed corpora through spec/c/test_fuzz_replay.c.
+FUZZ_CC    ?= clang
+FUZZ_BUILD ?= build-fuzz
+FUZZ_TIME  ?= 60
+FUZZ_RSS   ?= 2048
+FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS = -std=c11 -g -O1 -ffp-contract=off -D_POSIX_C_SOURCE=200809L -Icsrc/core $(FUZZ_SAN)
+FUZZ_NAMES ?= $(patsubst spec/fuzz/%.c,%,$(wildcard spec/fuzz/fuzz_*.c))
+FUZZ_OBJ   := $(CORE_SRC:csrc/%.c=$(FUZZ_BUILD)/obj/%.o)
+
+.PHONY: fuzz fuzz-build
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@for n in $(FUZZ); do \
+	  mkdir -p spec/fuzz/corpus/$$n $(FUZZ_BUILD)/corpus/$$n; \
+	  echo "== $$n: $(FUZZ_TIME) s"; \
+	  $(FUZZ_BUILD)/$$n -max_total_time=$(FUZZ_TIME) -rss_limit_mb=$(FUZZ_RSS) -max_len=2048 \
+	    -print_final_stats=1 $(FUZZ_BUILD)/corpus/$$n spec/fuzz/corpus/$$n || exit 1; \
+	  $(FUZZ_BUILD)/$$n -merge=1 -use_counters=0 -rss_limit_mb=$(FUZZ_RSS) spec/fuzz/corpus/$$n $(FUZZ_BUILD)/corpus/$$n \
+	    2>&1 | tail -n 1; \
+	done
+FUZZ ?= $(FUZZ_NAMES)
+
+fuzz-build: $(FUZZ_NAMES:%=$(FUZZ_BUILD)/%)
+
+.SECONDARY: $(FUZZ_OBJ)
+
+$(FUZZ_BUILD)/obj/%.o: csrc/%.c Makefile
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_%: spec/fuzz/fuzz_%.c spec/fuzz/fuzz_common.h $(FUZZ_OBJ) Makefile
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LIBS)
 
 # Besides our trees: what `luarocks make` leaves in the source tree (objects
 # beside the sources, ./modu/core.so) and a local luarocks tree, if any.

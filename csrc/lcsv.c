@@ -1,9 +1,14 @@
 /* CSV for Lua: modu.read_csv, modu.parse_csv, df:write_csv and df:to_csv, with
  * options checked by name and a write that replaces the file atomically. */
+#if !defined(_XOPEN_SOURCE)
+#define _XOPEN_SOURCE 700 /* realpath, beside -D_POSIX_C_SOURCE */
+#endif
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "csv.h"
@@ -21,6 +26,7 @@ static void lc_check_keys(lua_State *L, int idx, const char *const *valid, const
     if (lua_type(L, -2) == LUA_TSTRING)
       for (int i = 0; valid[i] && !ok; i++) ok = strcmp(valid[i], lua_tostring(L, -2)) == 0;
     if (!ok) {
+      const char *key = luaL_tolstring(L, -2, NULL);
       luaL_Buffer b;
       luaL_buffinit(L, &b);
       for (int i = 0; valid[i]; i++) {
@@ -28,7 +34,7 @@ static void lc_check_keys(lua_State *L, int idx, const char *const *valid, const
         luaL_addstring(&b, valid[i]);
       }
       luaL_pushresult(&b);
-      lm_error(L, fn, "unknown option '%s' (options: %s)", luaL_tolstring(L, -3, NULL), lua_tostring(L, -2));
+      lm_error(L, fn, "unknown option '%s' (options: %s)", key, lua_tostring(L, -1));
     }
   }
 }
@@ -92,6 +98,24 @@ static int lc_choice(lua_State *L, int opts, const char *key, const char *const 
   return v;
 }
 
+/* "columns: a, b, c" of the file, pushed onto the Lua stack (it is only used
+ * right before raising) */
+static const char *lc_name_list(lua_State *L, const modu_csv *r) {
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  luaL_addstring(&b, modu_csv_ncol(r) ? "columns: " : "the file has no columns");
+  for (int k = 0; k < modu_csv_ncol(r); k++) {
+    if (k) luaL_addstring(&b, ", ");
+    if (k == 20) {
+      luaL_addstring(&b, "…");
+      break;
+    }
+    luaL_addstring(&b, modu_csv_name(r, k));
+  }
+  luaL_pushresult(&b);
+  return lua_tostring(L, -1);
+}
+
 typedef struct lc_readerbox {
   modu_csv *r;
 } lc_readerbox;
@@ -149,20 +173,32 @@ static int lc_read(lua_State *L, bool from_file) {
   if (luaL_newmetatable(L, "modu.CsvReader")) {
     lua_pushcfunction(L, lc_reader_gc);
     lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, lc_reader_gc);
+    lua_setfield(L, -2, "__close");
   }
   lua_setmetatable(L, -2);
+  /* closed as this call ends, by return or by error: a failed read gives its
+   * file and memory back at once, not at the next garbage collection */
+  lua_toclose(L, -1);
   modu_err e;
   box->r = from_file ? modu_csv_open_file(src, &o, &e) : modu_csv_open_mem(src, srclen, "<string>", &o, &e);
   if (!box->r) return lm_core_error(L, fn, &e);
   modu_csv *r = box->r;
   int ncol = modu_csv_ncol(r);
-  lua_getfield(L, 2, "columns");
-  if (!lua_isnil(L, -1)) {
-    if (!lua_istable(L, -1)) return lm_error(L, fn, "columns must be an array of names or positions");
+  /* order[i]: the file column that becomes column i (the order `columns` gives) */
+  int *order = NULL, norder = 0;
+  lua_getfield(L, 2, "columns"); /* it and the order buffer stay on the stack */
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+  } else {
+    if (!lua_istable(L, -1)) return lm_error(L, fn, "columns must be an array of names or positions, got %s",
+                                             lm_typename(L, -1));
     for (int k = 0; k < ncol; k++) modu_csv_keep(r, k, false);
-    int n = (int)luaL_len(L, -1);
-    for (int i = 1; i <= n; i++) {
-      lua_geti(L, -1, i);
+    lua_Integer n = luaL_len(L, -1);
+    norder = n < 0 ? 0 : n > ncol ? ncol + 1 : (int)n; /* more than ncol must repeat one */
+    order = lm_scratch(L, (size_t)(norder ? norder : 1) * sizeof *order);
+    for (int i = 1; i <= norder; i++) {
+      lua_geti(L, -2, i);
       int k = -1;
       if (lua_isinteger(L, -1)) {
         lua_Integer p = lua_tointeger(L, -1);
@@ -171,15 +207,20 @@ static int lc_read(lua_State *L, bool from_file) {
       } else if (lua_type(L, -1) == LUA_TSTRING) {
         for (int j = 0; j < ncol && k < 0; j++)
           if (strcmp(modu_csv_name(r, j), lua_tostring(L, -1)) == 0) k = j;
-        if (k < 0) return lm_error(L, fn, "columns[%d]: the file has no column '%s'", i, lua_tostring(L, -1));
+        if (k < 0) {
+          const char *list = lc_name_list(L, r); /* pushed: the name is at -2 now */
+          return lm_error(L, fn, "columns[%d]: the file has no column '%s' (%s)", i, lua_tostring(L, -2), list);
+        }
       } else {
         return lm_error(L, fn, "columns[%d] must be a name or a position, got %s", i, lm_typename(L, -1));
       }
+      for (int j = 0; j < i - 1; j++)
+        if (order[j] == k) return lm_error(L, fn, "columns[%d]: column '%s' is asked for twice", i, modu_csv_name(r, k));
+      order[i - 1] = k;
       modu_csv_keep(r, k, true);
       lua_pop(L, 1);
     }
   }
-  lua_pop(L, 1);
   lua_getfield(L, 2, "types");
   if (!lua_isnil(L, -1)) {
     if (!lua_istable(L, -1)) return lm_error(L, fn, "types must be a table { column = \"type\" }");
@@ -191,7 +232,10 @@ static int lc_read(lua_State *L, bool from_file) {
       } else if (lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= ncol) {
         k = (int)lua_tointeger(L, -2) - 1;
       }
-      if (k < 0) return lm_error(L, fn, "types: the file has no column %s", luaL_tolstring(L, -2, NULL));
+      if (k < 0) {
+        const char *key = luaL_tolstring(L, -2, NULL);
+        return lm_error(L, fn, "types: the file has no column %s (%s)", key, lc_name_list(L, r));
+      }
       modu_csv_force(r, k, (modu_type)lm_check_type_name(L, -1, fn));
     }
   }
@@ -201,6 +245,22 @@ static int lc_read(lua_State *L, bool from_file) {
   lm_push_frame(L, f);
   modu_csv_close(r);
   box->r = NULL;
+  if (order) { /* the reader keeps file order; put the columns in the order asked for */
+    int *rank = lm_scratch(L, (size_t)(ncol ? ncol : 1) * sizeof *rank); /* file column -> column of f */
+    int at = 0;
+    for (int k = 0; k < ncol; k++) {
+      rank[k] = -1;
+      for (int i = 0; i < norder; i++)
+        if (order[i] == k) rank[k] = at++;
+    }
+    modu_frame *g = modu_frame_new(norder, f->nrow);
+    if (!g) return lm_error(L, fn, "out of memory");
+    lm_push_frame(L, g);
+    for (int i = 0; i < norder; i++) {
+      int from = rank[order[i]];
+      if (modu_frame_set(g, i, f->cols[from], f->names[from])) return lm_error(L, fn, "out of memory");
+    }
+  }
   return 1;
 }
 
@@ -229,66 +289,147 @@ static void lc_write_opts(lua_State *L, int idx, modu_csv_wopts *w, const char *
 
 typedef struct lc_filebox {
   FILE *fp;
-  char *tmp; /* removed by the finaliser unless the rename happened */
+  char *tmp;    /* removed by lc_discard unless the rename happened */
+  char *target; /* the file a symbolic link points to, when it is one */
 } lc_filebox;
 
-static int lc_file_gc(lua_State *L) {
-  lc_filebox *b = lua_touserdata(L, 1);
+static void lc_discard(lc_filebox *b) {
   if (b->fp) fclose(b->fp);
-  if (b->tmp) {
-    remove(b->tmp);
-    free(b->tmp);
-  }
+  if (b->tmp) remove(b->tmp);
+  free(b->tmp);
+  free(b->target);
   b->fp = NULL;
-  b->tmp = NULL;
+  b->tmp = b->target = NULL;
+}
+
+static int lc_file_gc(lua_State *L) {
+  lc_discard(lua_touserdata(L, 1));
   return 0;
 }
 
-/* df:write_csv(path [, opts]): written to a temporary file beside the target,
- * flushed to disk, then renamed over it, so the old file survives any failure */
+/* raises "write_csv: path: ..." after removing the temporary file, so that a
+ * failed write leaves nothing behind */
+static int lc_write_fail(lua_State *L, lc_filebox *b, const char *path, const char *fmt, const char *detail) {
+  char what[600], msg[900];
+  snprintf(what, sizeof what, fmt, detail);
+  snprintf(msg, sizeof msg, "%s: %s", path, what); /* before lc_discard: path may be b->target */
+  lc_discard(b);
+  return lm_error(L, "write_csv", "%s", msg);
+}
+
+/* the new file keeps the old one's permissions, or gets what a plain
+ * fopen would give it (mkstemp makes it private to the owner) */
+static mode_t lc_new_mode(const struct stat *old) {
+  if (old) return old->st_mode & 07777;
+  mode_t mask = umask(022);
+  umask(mask);
+  return 0666 & ~mask;
+}
+
+/* flushes the directory entry of path's folder; best effort, as some file
+ * systems refuse fsync on a directory */
+static void lc_sync_dir(const char *path) {
+  const char *slash = strrchr(path, '/');
+  char dir[4096];
+  if (!slash) snprintf(dir, sizeof dir, ".");
+  else if (slash == path) snprintf(dir, sizeof dir, "/");
+  else snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+  int fd = open(dir, O_RDONLY);
+  if (fd >= 0) {
+    (void)fsync(fd);
+    close(fd);
+  }
+}
+
+/* df:write_csv(path [, opts]) -> df. Written to a temporary file beside the
+ * target, flushed to disk, then renamed over it, so the old file survives any
+ * failure. A target that exists and is no regular file (a device, a pipe) is
+ * written in place: there is nothing to replace. */
 static int lc_write_csv(lua_State *L) {
   const char *fn = "write_csv";
+  lua_settop(L, 3);
+  lua_pushvalue(L, 1); /* 4: the frame given, returned (the pin replaces 1) */
   modu_frame *f = lm_pin_arg(L, 1, fn);
   const char *path = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
   if (!path) return lm_error(L, fn, "expected a file path, got %s", lm_typename(L, 2));
+  if (!*path) return lm_error(L, fn, "the file path is empty");
   modu_csv_wopts w;
   lc_write_opts(L, 3, &w, fn);
   lc_filebox *b = lua_newuserdatauv(L, sizeof *b, 0);
   b->fp = NULL;
-  b->tmp = NULL;
+  b->tmp = b->target = NULL;
   if (luaL_newmetatable(L, "modu.CsvFile")) {
     lua_pushcfunction(L, lc_file_gc);
     lua_setfield(L, -2, "__gc");
   }
   lua_setmetatable(L, -2);
+  struct stat st;
+  if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) { /* replace the file the link points to, not the link */
+    b->target = realpath(path, NULL);
+    if (b->target) path = b->target;
+  }
+  bool exists = stat(path, &st) == 0;
+  modu_err e;
+  if (exists && S_ISDIR(st.st_mode)) return lc_write_fail(L, b, path, "%s", "it is a directory");
+  if (exists && !S_ISREG(st.st_mode)) {
+    b->fp = fopen(path, "w");
+    if (!b->fp) return lc_write_fail(L, b, path, "cannot open: %s", strerror(errno));
+    if (modu_csv_write(f, b->fp, &w, &e)) return lc_write_fail(L, b, path, "%s", e.msg);
+    int closed = fclose(b->fp);
+    b->fp = NULL;
+    if (closed) return lc_write_fail(L, b, path, "write failed: %s", strerror(errno));
+    lc_discard(b);
+    lua_pushvalue(L, 4);
+    return 1;
+  }
   size_t plen = strlen(path);
   b->tmp = malloc(plen + 16);
-  if (!b->tmp) return lm_error(L, fn, "out of memory");
+  if (!b->tmp) return lc_write_fail(L, b, path, "%s", "out of memory");
   memcpy(b->tmp, path, plen);
   memcpy(b->tmp + plen, ".tmp-XXXXXX", 12);
   int fd = mkstemp(b->tmp);
   if (fd < 0) {
+    int err = errno;
     free(b->tmp);
-    b->tmp = NULL;
-    return lm_error(L, fn, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
+    b->tmp = NULL; /* nothing was created */
+    return lc_write_fail(L, b, path, "cannot create a temporary file beside it: %s", strerror(err));
+  }
+  if (fchmod(fd, lc_new_mode(exists ? &st : NULL)) != 0) {
+    int err = errno;
+    close(fd);
+    return lc_write_fail(L, b, path, "cannot set the permissions of the temporary file: %s", strerror(err));
   }
   b->fp = fdopen(fd, "w");
   if (!b->fp) {
+    int err = errno;
     close(fd);
-    return lm_error(L, fn, "%s: %s", path, strerror(errno));
+    return lc_write_fail(L, b, path, "%s", strerror(err));
   }
-  modu_err e;
-  if (modu_csv_write(f, b->fp, &w, &e)) return lm_error(L, fn, "%s: %s", path, e.msg);
+  if (modu_csv_write(f, b->fp, &w, &e)) return lc_write_fail(L, b, path, "%s", e.msg);
   int rc = fflush(b->fp);
   if (rc == 0) rc = fsync(fileno(b->fp));
+  int err = errno;
   int closed = fclose(b->fp);
   b->fp = NULL;
-  if (rc != 0 || closed != 0) return lm_error(L, fn, "%s: write failed: %s", path, strerror(errno));
-  if (rename(b->tmp, path) != 0) return lm_error(L, fn, "%s: cannot replace the file: %s", path, strerror(errno));
+  if (rc != 0 || closed != 0) return lc_write_fail(L, b, path, "write failed: %s", strerror(rc ? err : errno));
+  if (rename(b->tmp, path) != 0) return lc_write_fail(L, b, path, "cannot replace the file: %s", strerror(errno));
   free(b->tmp);
   b->tmp = NULL;
-  lua_settop(L, 1);
+  lc_sync_dir(path);
+  lc_discard(b);
+  lua_pushvalue(L, 4);
   return 1;
+}
+
+typedef struct lc_membox {
+  char *buf; /* open_memstream's buffer, freed by the finaliser */
+} lc_membox;
+
+static int lc_mem_gc(lua_State *L) {
+  lc_membox *b = lua_touserdata(L, 1);
+  free(b->buf);
+  b->buf = NULL;
+  return 0;
 }
 
 /* df:to_csv([opts]) -> string */
@@ -297,19 +438,24 @@ static int lc_to_csv(lua_State *L) {
   modu_frame *f = lm_pin_arg(L, 1, fn);
   modu_csv_wopts w;
   lc_write_opts(L, 2, &w, fn);
-  char *buf = NULL;
+  lc_membox *b = lua_newuserdatauv(L, sizeof *b, 0);
+  b->buf = NULL;
+  if (luaL_newmetatable(L, "modu.CsvText")) {
+    lua_pushcfunction(L, lc_mem_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
   size_t len = 0;
-  FILE *fp = open_memstream(&buf, &len);
+  FILE *fp = open_memstream(&b->buf, &len);
   if (!fp) return lm_error(L, fn, "out of memory");
   modu_err e;
   int rc = modu_csv_write(f, fp, &w, &e);
-  fclose(fp);
-  if (rc) {
-    free(buf);
-    return lm_core_error(L, fn, &e);
-  }
-  lua_pushlstring(L, buf, len);
-  free(buf);
+  int closed = fclose(fp); /* sets buf and len */
+  if (rc) return lm_core_error(L, fn, &e);
+  if (closed || !b->buf) return lm_error(L, fn, "out of memory");
+  lua_pushlstring(L, b->buf, len);
+  free(b->buf);
+  b->buf = NULL;
   return 1;
 }
 

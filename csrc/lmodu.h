@@ -82,5 +82,8 @@ void lm_register_generators(lua_State *L, int modtable);
 void lm_open_group(lua_State *L, int frame_methods); /* adds group_by & co. to Frame */
 void lm_open_join(lua_State *L, int frame_methods);  /* adds join and the pivots */
 void lm_open_csv(lua_State *L, int mod, int frame_methods);
+void lm_open_sqlite(lua_State *L, int mod); /* modu.open and modu.Db */
+void lm_open_text(lua_State *L, int mod); /* modu.text and the str methods of Column */
+void lm_open_stats(lua_State *L, int mod); /* modu.core.stats, Column and Frame statistics */
 
 #endif

@@ -221,6 +221,9 @@ int luaopen_modu_core(lua_State *L) {
   lm_open_csv(L, mod, lua_gettop(L));
   lua_setfield(L, mod, "Frame");
   lm_register_generators(L, mod);
+  lm_open_sqlite(L, mod);
+  lm_open_text(L, mod);
+  lm_open_stats(L, mod);
   lua_pushstring(L, sqlite3_libversion());
   lua_setfield(L, mod, "sqlite_version");
   lua_pushstring(L, utf8proc_unicode_version());

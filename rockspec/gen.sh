@@ -18,6 +18,7 @@ defines='"_POSIX_C_SOURCE=200809L"'
 c_sources() { find csrc -maxdepth 2 -name '*.c' \( -path 'csrc/core/*' -o ! -path 'csrc/*/*' \) | sort; }
 lua_files() { [ ! -d lua/modu ] || find lua/modu -type f -name '*.lua' | sort; }
 data_files() { [ ! -d lua/modu ] || find lua/modu -type f ! -name '*.lua' | sort; }
+bin_files() { [ ! -d bin ] || find bin -maxdepth 1 -type f | sort; }  # scripts luarocks installs as commands
 
 generated() {
   local f rel dir name
@@ -42,16 +43,23 @@ generated() {
   # luarocks installs an install.lua entry into the directory named by its
   # dotted key, under the file's own name: the key is that directory plus any
   # unique last part, so data keeps its path below share/lua/5.4.
-  if [ -n "$(data_files)" ]; then
+  if [ -n "$(data_files)" ] || [ -n "$(bin_files)" ]; then
     echo '   install = {'
-    echo '      lua = {'
-    data_files | while read -r f; do
-      rel=${f#lua/}
-      dir=${rel%/*}
-      name=${rel##*/}
-      echo "         [\"${dir//\//.}.${name//[^A-Za-z0-9_]/_}\"] = \"$f\","
-    done
-    echo '      },'
+    if [ -n "$(bin_files)" ]; then
+      echo '      bin = {'
+      bin_files | while read -r f; do echo "         [\"${f##*/}\"] = \"$f\","; done
+      echo '      },'
+    fi
+    if [ -n "$(data_files)" ]; then
+      echo '      lua = {'
+      data_files | while read -r f; do
+        rel=${f#lua/}
+        dir=${rel%/*}
+        name=${rel##*/}
+        echo "         [\"${dir//\//.}.${name//[^A-Za-z0-9_]/_}\"] = \"$f\","
+      done
+      echo '      },'
+    fi
     echo '   },'
   fi
   echo "$end"

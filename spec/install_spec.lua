@@ -1,6 +1,10 @@
 -- Installs modu with `luarocks make` into a throwaway tree, then requires it from
--- another directory with only that tree on the paths: proves the rockspec lists
--- every file `require "modu"` needs. Needs no network (no rock dependencies).
+-- another directory with only that tree on the paths, and runs the installed
+-- `modu` command: proves the rockspec lists every file `require "modu"` and
+-- `modu report` need. Needs no network (no rock dependencies).
+-- It builds in a copy of the sources: `luarocks make` writes objects beside
+-- them, and a second checkout-wide build running at the same time (another
+-- `make test`) would delete or overwrite them halfway.
 
 local lfs = require "lfs"
 
@@ -37,17 +41,18 @@ describe("luarocks install", function()
 
   teardown(function()
     if tmp and tmp:match "^/tmp/" then run(CLEAN_ENV .. "rm -rf " .. q(tmp)) end
-    -- `luarocks make` builds in the source tree: objects beside the sources
-    -- and ./modu/core.so. They are build output only, never sources.
-    run(CLEAN_ENV .. "-C " .. q(root) .. " sh -c 'rm -f csrc/*.o csrc/core/*.o modu/core.so; "
-      .. "[ ! -d modu ] || rmdir modu 2>/dev/null || true'")
   end)
 
   it("builds with luarocks make and loads from the installed tree alone", function()
     local tree = tmp .. "/tree"
+    -- what the rockspec reads: its own directory, the C and Lua sources, the script
+    local src = tmp .. "/src"
+    local ok, out = run(CLEAN_ENV .. "sh -c " .. q("mkdir -p " .. q(src) .. " && cd " .. q(root)
+      .. " && cp -R rockspec csrc lua bin " .. q(src)))
+    assert(ok, "copying the sources failed:\n" .. out)
     -- HOME: luarocks wants a writable home for its cache, and no personal
     -- config of the developer's should change what gets built.
-    local ok, out = run(CLEAN_ENV .. "-C " .. q(root) .. " HOME=" .. q(tmp .. "/home")
+    ok, out = run(CLEAN_ENV .. "-C " .. q(src) .. " HOME=" .. q(tmp .. "/home")
       .. " luarocks --lua-version 5.4 --tree " .. q(tree) .. " make rockspec/modu-scm-1.rockspec")
     assert(ok, "luarocks make failed:\n" .. out)
 
@@ -58,5 +63,25 @@ describe("luarocks install", function()
       .. " lua5.4 -e " .. q(script))
     assert(ok, "require \"modu\" from the installed tree failed:\n" .. out)
     assert.matches("^modu ", out)
+
+    -- the rockspec installs bin/modu through install.bin: luarocks puts a
+    -- wrapper in <tree>/bin that sets the paths itself, so none are given here
+    local wrapper = tree .. "/bin/modu"
+    local f = io.open(wrapper, "r")
+    assert.is_not_nil(f, "no " .. wrapper)
+    local body = f:read("a")
+    f:close()
+    assert.matches(tree .. "/share/lua/5.4/?.lua", body, 1, true)
+    local html = tmp .. "/r.html"
+    ok, out = run(CLEAN_ENV .. "-u LUA_PATH -u LUA_CPATH -u LUA_PATH_5_4 -u LUA_CPATH_5_4 -C " .. q(tmp)
+      .. " " .. q(wrapper) .. " report --html " .. q(html))
+    assert(ok, "modu report from the installed tree failed:\n" .. out)
+    assert.matches("== Who is winning, by which measure", out, 1, true)
+    f = io.open(html, "r")
+    assert.is_not_nil(f, "modu report wrote no " .. html)
+    local page = f:read("a")
+    f:close()
+    assert.matches("^<!DOCTYPE html>", page)
+    assert.are.equal(4, select(2, page:gsub("<svg ", "")))
   end)
 end)

@@ -20,7 +20,12 @@ modu_dict *modu_dict_new(void) {
   if (!d) return NULL;
   d->refs = 1;
   d->off = malloc(sizeof(int64_t));
-  if (!d->off) {
+  /* a pool from the start: an empty string must point at memory, not at NULL + 0 */
+  d->bytes = malloc(16);
+  d->bcap = 16;
+  if (!d->off || !d->bytes) {
+    free(d->off);
+    free(d->bytes);
     free(d);
     return NULL;
   }

@@ -73,4 +73,32 @@ function modu.from_rows(rows, names)
   return df
 end
 
+modu.text = require "modu.text"
+modu.entities = require "modu.entities"
+modu.stats = require "modu.stats"
+modu.index = require "modu.index"
+modu.plot = require "modu.plot"
+modu.data = require "modu.data"
+
+--- Opens a database: `modu.open()` is an in-memory database holding the
+-- embedded dataset (see modu.data); `modu.open(path [, opts])` a file, and
+-- `modu.open(":memory:")` an empty in-memory one.
+-- @treturn modu.Db
+function modu.open(path, opts)
+  local db = core.open(path, opts)
+  if path == nil then
+    local ok, err = pcall(modu.data.load, db)
+    if not ok then
+      db:close()
+      error(err, 2)
+    end
+  end
+  return db
+end
+
+--- db:profile(name): what the dataset says of one entity (any alias), as a card.
+modu.Db.profile = modu.data.profile
+--- db:add("metrics", df): adds a user's figures after checking entities, units and sources.
+modu.Db.add = modu.data.add
+
 return modu

@@ -1,13 +1,12 @@
 --- Charts: bars for the terminal, and self-contained SVG (bars, grouped bars,
 -- intervals, a timeline) for HTML reports. No network, no dependencies.
 -- @module modu.plot
-local modu = require "modu"
+local modu = require "modu.core"
+local text = require "modu.text"
 
 local plot = {}
 
-local function width(s)
-  return modu.text and modu.text.width and modu.text.width(s) or utf8.len(s) or #s
-end
+local width = text.width
 
 local function pad(s, w)
   return s .. string.rep(" ", math.max(0, w - width(s)))
@@ -41,13 +40,13 @@ function plot.bars(labels, values, opts)
   for i, l in ipairs(labels) do
     lw = math.max(lw, width(l))
     local v = values[i]
-    if v ~= modu.NA and v > max then max = v end
+    if v ~= nil and v ~= modu.NA and v > max then max = v end
   end
   local out = {}
   for i, l in ipairs(labels) do
     local v = values[i]
     local b = ""
-    if v ~= modu.NA and max > 0 and v > 0 then b = bar(math.floor(v / max * w * 8 + 0.5)) end
+    if v ~= nil and v ~= modu.NA and max > 0 and v > 0 then b = bar(math.floor(v / max * w * 8 + 0.5)) end
     out[i] = pad(l, lw) .. "  " .. pad(b, w) .. "  " .. fmt_num(v) .. (opts.unit and (" " .. opts.unit) or "")
   end
   return table.concat(out, "\n")
@@ -85,8 +84,9 @@ function plot.svg_bars(spec)
   local h = top + rowh * #labels + 20 + 16 * #series
   local max = 0
   for _, s in ipairs(series) do
-    for _, v in ipairs(s[2]) do
-      if v ~= modu.NA and v > max then max = v end
+    for i = 1, #labels do
+      local v = s[2][i]
+      if v ~= nil and v ~= modu.NA and v > max then max = v end
     end
   end
   local out = svg_open(w, h, spec.title)
@@ -98,7 +98,8 @@ function plot.svg_bars(spec)
       local v = s[2][i]
       local y = y0 + (j - 1) * (barh + 2)
       if v ~= modu.NA and v ~= nil then
-        local bw = max > 0 and v / max * plotw or 0
+        -- a bar cannot be drawn leftwards: negative values get none (SVG forbids a negative width)
+        local bw = (max > 0 and v > 0) and v / max * plotw or 0
         add(out, '<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"><title>%s %s: %s</title></rect>',
           left, y, bw, barh, PALETTE[(j - 1) % #PALETTE + 1], esc(l), esc(s[1]), esc(fmt_num(v)))
         add(out, '<text x="%.1f" y="%d">%s</text>', left + bw + 4, y + barh - 2, esc(fmt_num(v)))

@@ -4,6 +4,7 @@
 local F = {}
 
 -- kind: country | province | city | district | company | institution | park | person | product | organisation
+-- | programme
 -- names: every spelling the article uses (id = Indonesian text as written), the
 -- English name, and the Chinese name.
 F.entities = {
@@ -83,6 +84,19 @@ F.entities = {
   { id = "li_jinbin", kind = "person", names = { en = { "Li Jinbin" }, id = { "Li Jinbin" }, zh = { "李锦斌" } }, src = 16 },
   { id = "spark2", kind = "product", names = { en = { "Spark Cognitive Model 2.0" }, id = { "Spark Cognitive Model 2.0" },
       zh = { "讯飞星火认知大模型2.0" } }, src = 5 },
+  { id = "anhui_party_committee", kind = "organisation", province = "anhui", names = {
+      en = { "Anhui Provincial Party Committee" }, id = { "Komite Partai Provinsi Anhui" }, zh = { "中共安徽省委" } },
+    src = 16 },
+  { id = "taobao_villages", kind = "programme", parent = "alibaba", names = { en = { "Taobao Villages" },
+      id = { "Desa Taobao" }, zh = { "淘宝村" } }, src = 46 },
+  -- the page around the article: image credit, the articles it cites, the host's disclaimer, its byline
+  { id = "ai_tanpa_batas", kind = "product", names = { en = { "AI Tanpa Batas" }, id = { "AI Tanpa Batas" } },
+    src = 2 },
+  { id = "urban_evolution", kind = "organisation", names = { en = { "Urban Evolution Theory" },
+      id = { "Teori Evolusi Perkotaan" } }, src = 55 },
+  { id = "gate", kind = "company", names = { en = { "Gate" }, id = { "Gate" } }, src = 58 },
+  { id = "bai_jiajiamei", kind = "person", names = { en = { "Bai Jiajiamei" }, id = { "Bai Jiajiamei" } }, src = 60 },
+  { id = "nelayan", kind = "person", names = { en = { "Nelayan" }, id = { "Nelayan" } }, src = 60 },
 }
 
 -- indicator: definition as the article words it; unit; the level it is measured at
@@ -144,6 +158,27 @@ F.policies = {
     title_en = "Shanghai's document promoting the AI industry (its data-management chapter)" },
 }
 
+-- every passage that names a policy or law, with the words it uses (the
+-- article names the generative-AI measures twice, in two wordings)
+F.policy_mentions = {
+  { policy = "voice_valley_plan", src = 11, as_written = "Rencana Pengembangan Basis Industri Suara Cerdas dan "
+    .. "Kecerdasan Buatan China (Hefei) (China Voice Valley) (2018-2025)" },
+  { policy = "voice_valley_plan", src = 12, as_written = "Dokumen ini" },
+  { policy = "voice_valley_plan", src = 14, as_written = "dokumen ini" },
+  { policy = "anhui_ai_plan", src = 15,
+    as_written = "Rencana Pengembangan Industri Kecerdasan Buatan Generasi Baru Provinsi Anhui (2018-2030)" },
+  { policy = "genai_interim_measures", src = 5,
+    as_written = "Langkah Sementara untuk Manajemen Layanan Kecerdasan Buatan Generatif" },
+  { policy = "genai_interim_measures", src = 51,
+    as_written = "Tindakan Sementara untuk Pengelolaan Layanan Kecerdasan Buatan Generatif" },
+  { policy = "cybersecurity_law", src = 51, as_written = "Undang-undang Keamanan Jaringan" },
+  { policy = "data_security_law", src = 51, as_written = "Undang-undang Keamanan Data" },
+  { policy = "pipl", src = 51, as_written = "Undang-undang Perlindungan Informasi Pribadi" },
+  { policy = "hangzhou_ai_doc", src = 25, as_written = "dokumen Hangzhou, Beijing, dan Shanghai" },
+  { policy = "beijing_ai_doc", src = 25, as_written = "dokumen Hangzhou, Beijing, dan Shanghai" },
+  { policy = "shanghai_ai_doc", src = 25, as_written = "dokumen Hangzhou, Beijing, dan Shanghai" },
+}
+
 -- targets a policy sets (value as stated; comparator: at least / more than)
 F.targets = {
   { policy = "voice_valley_plan", year = 2025, what = "companies valued above 50 billion yuan", count = 1,
@@ -151,6 +186,18 @@ F.targets = {
   { policy = "voice_valley_plan", year = 2025, what = "companies valued at 10 billion yuan", count = 2,
     threshold = 10e9, unit = "CNY", comparator = "at", src = 12 },
   { policy = "voice_valley_plan", year = 2025, what = "companies incubated", count = 500, unit = "firms", src = 12 },
+}
+
+-- market-value thresholds that named companies have passed (src 17): "iFlytek,
+-- Cambrian, Changxin Storage, etc. ... 100 million, even 100 billion". Which
+-- company passed which is not said, nor the currency (yuan is implied).
+F.thresholds = {
+  { id = "market_value_100m", what = "market value threshold passed", value = 100e6, unit = "CNY",
+    unit_stated = false, companies = { "iflytek", "cambricon", "cxmt" }, src = 17,
+    note = "the lower of the two thresholds; the article lists the companies with 'etc.'" },
+  { id = "market_value_100b", what = "market value threshold passed", value = 100e9, unit = "CNY",
+    unit_stated = false, companies = { "iflytek", "cambricon", "cxmt" }, src = 17,
+    note = "'even 100 billion': passed by some of the companies, which ones is not said" },
 }
 
 -- date: ISO when the article gives a full date; else month/day with year NA
@@ -268,6 +315,12 @@ F.claims = {
   { id = "shanghai_no_large_company", src = 33,
     says = "Shanghai has a new R&D institution but no large company, unlike Beijing, Shenzhen, Hangzhou and Hefei",
     test = { kind = "no_champion", place = "shanghai", others = { "beijing", "shenzhen", "hangzhou", "hefei" } } },
+  { id = "three_other_platforms", src = 13,
+    says = "besides iFLYTEK's, three other platforms were named: Baidu, Alibaba Cloud and Tencent",
+    test = { kind = "count_others", table = "platforms", column = "company", except = "iflytek", expected = 3 } },
+  { id = "hundred_models", src = 6, says = "behind the battle of 100 models is a battle between cities",
+    test = { kind = "unverifiable",
+      why = "the data has no count of large models; '100 models' (the 百模大战) is a figure of speech" } },
   { id = "shenzhen_density_crown", src = 35, says = "Shenzhen won the crown of AI 'density'",
     test = { kind = "unverifiable", why = "the data has no area or population, so no density can be computed" } },
   { id = "laws_last_six_months", src = 51,

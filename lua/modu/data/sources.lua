@@ -5,6 +5,7 @@ return {
   file = "000_5b8b6fd3c06af2cd.txt",
   paragraphs = {
     [1] = [[**Sumber:**Laboratorium Penelitian Berbasis Silikon]],
+    [2] = [[Sumber gambar: Dihasilkan oleh AI Tanpa Batas]],
     [3] = [[Pada pagi hari tanggal 11 Agustus, Biro Data Nasional menyambut sekelompok pengunjung penting dari Anhui.]],
     [4] = [[Menurut laporan media lokal, Zhu Cheng, Sekretaris Kelompok Kepemimpinan Partai dan Direktur Biro Administrasi Sumber Daya Data Provinsi Anhui, memimpin tim untuk melapor ke Biro Data Nasional. Menggabungkan kesulitan dan masalah yang dihadapi dalam praktik dan kemajuan kerja Anhui, Saya mohon kepada Biro Data Nasional untuk memberikan lebih banyak dukungan dan bimbingan kepada Anhui. **]],
     [5] = [[Empat hari kemudian, iFLYTEK, sebuah perusahaan AI veteran dari Anhui, merilis Spark Cognitive Model 2.0. CEO Liu Qingfeng berterima kasih kepada pihak kebijakan atas dukungan mereka pada konferensi pers, dengan mengatakan bahwa "Langkah Sementara untuk Manajemen Layanan Kecerdasan Buatan Generatif" akan dilaksanakan resmi diterapkan. Di masa depan, HKUST Xunfei akan mempromosikan model Spark yang lebih besar, dan asisten ekologi akan menjadi lebih kaya.]],
@@ -51,6 +52,7 @@ return {
     [53] = [[Tentu saja, jika Tiongkok tidak berkembang, hal ini akan menimbulkan ketidakamanan yang paling besar. Dilihat saat ini, perjuangan untuk menjadi “kota model” masih dalam tahap awal. Dibalik persaingan tersebut, bagaimana mewujudkan penerapan teknologi kecerdasan buatan dan industrialisasi dari segi kebijakan, dana dan sistem, serta menemukan keseimbangan antara keduanya. pengawasan dan inovasi adalah isu utama jangka panjang bagi pemerintah daerah.]],
     [55] = [[*Teori Evolusi Perkotaan: Pertarungan "Modu" telah dimulai, peluang lain untuk perombakan kota? *]],
     [56] = [[Teori Evolusi Perkotaan: Bersaing memperebutkan angin, siapa yang bisa maju ke kota AI]],
+    [58] = [[Halaman ini mungkin berisi konten pihak ketiga, yang disediakan untuk tujuan informasi saja (bukan pernyataan/jaminan) dan tidak boleh dianggap sebagai dukungan terhadap pandangannya oleh Gate, atau sebagai nasihat keuangan atau profesional. Lihat Penafian untuk detailnya.]],
     [59] = [[Bersaing untuk "Modu", kota-kota di Tiongkok menjadi gila]],
     [60] = [[Penulis: Bai Jiajiamei Editor: Nelayan]],
   },
