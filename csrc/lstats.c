@@ -191,8 +191,8 @@ static int ls_quantile(lua_State *L) {
     return lm_error(L, fn, "p must be a probability or an array of them, got %s", lm_typename(L, 2));
   }
   int64_t n;
-  double *v = ls_values(L, c, &n);
-  if (n > 0) modu_stats_quantiles(v, n, p, np, type, o);
+  modu_err e;
+  if (modu_stats_quantiles_col(c, false, 0, p, np, type, o, &n, &e)) return lm_core_error(L, fn, &e);
   if (lua_type(L, 2) == LUA_TNUMBER) {
     ls_push_number(L, o[0], n == 0);
     return 1;
@@ -214,13 +214,33 @@ static int ls_reduce(lua_State *L, modu_stat_kind kind, const char *fn, double p
   return 1;
 }
 
+/* quantiles of the column at 1 (of |x - center| with absdev) by sampling
+ * selection, straight from the column; false when it has no values */
+static bool ls_col_quantiles(lua_State *L, const modu_column *c, bool absdev, double center, const double *p, int np,
+                             int type, double *out, const char *fn) {
+  int64_t n;
+  modu_err e;
+  if (modu_stats_quantiles_col(c, absdev, center, p, np, type, out, &n, &e)) lm_core_error(L, fn, &e);
+  return n > 0;
+}
+
 static int ls_median(lua_State *L) {
   lua_settop(L, 1);
-  return ls_reduce(L, MODU_STAT_MEDIAN, "median", 0, 7, 1);
+  modu_column *c = ls_column(L, 1, "median", "x", true);
+  double p = 0.5, q;
+  bool ok = ls_col_quantiles(L, c, false, 0, &p, 1, 7, &q, "median");
+  ls_push_number(L, q, !ok);
+  return 1;
 }
+
 static int ls_iqr(lua_State *L) {
   lua_settop(L, 2);
-  return ls_reduce(L, MODU_STAT_IQR, "iqr", 0, ls_qtype(L, 2, "iqr"), 1);
+  int type = ls_qtype(L, 2, "iqr");
+  modu_column *c = ls_column(L, 1, "iqr", "x", true);
+  double p[2] = {0.25, 0.75}, q[2];
+  bool ok = ls_col_quantiles(L, c, false, 0, p, 2, type, q, "iqr");
+  ls_push_number(L, q[1] - q[0], !ok);
+  return 1;
 }
 static int ls_range(lua_State *L) {
   lua_settop(L, 1);
@@ -232,7 +252,13 @@ static int ls_mad(lua_State *L) {
   /* R's default constant: 1 / qnorm(3/4), rounded as R rounds it */
   double k = ls_num_or_field(L, 2, "constant", 1.4826, "mad");
   if (!isfinite(k)) return lm_error(L, "mad", "constant must be a finite number, got %g", k);
-  return ls_reduce(L, MODU_STAT_MAD, "mad", k, 0, 1);
+  modu_column *c = ls_column(L, 1, "mad", "x", true);
+  double p = 0.5, med, d;
+  bool ok = ls_col_quantiles(L, c, false, 0, &p, 1, 7, &med, "mad");
+  if (ok && !isnan(med)) ls_col_quantiles(L, c, true, med, &p, 1, 7, &d, "mad");
+  else d = med;
+  ls_push_number(L, k * d, !ok);
+  return 1;
 }
 
 static int ls_shape(lua_State *L, bool kurt) {
@@ -1537,7 +1563,9 @@ static int ls_describe(lua_State *L) {
       if (n > 0) {
         MODU_F64(c[4])[j] = modu_stats_mean(buf, n);
         MODU_F64(c[5])[j] = sqrt(modu_stats_var(buf, n, 1));
-        modu_stats_quantiles(buf, n, p, 5, 7, q);
+        int64_t m;
+        modu_err e;
+        if (modu_stats_quantiles_col(x, false, 0, p, 5, 7, q, &m, &e)) return lm_core_error(L, fn, &e);
         for (int t = 0; t < 5; t++) MODU_F64(c[6 + t])[j] = q[t];
       }
       for (int t = 4; t <= 10; t++)

@@ -111,6 +111,68 @@ describe("quantiles", function()
   end)
 end)
 
+describe("quantiles of large columns (sampling selection)", function()
+  -- from 100000 values on, quantiles read the column once and select among
+  -- the values near each wanted rank; a sorted copy must agree exactly
+  local function sorted_quantile(sorted, p, t)
+    -- type 7 and type 1 by their definitions, on the sorted values
+    local n = #sorted
+    if t == 1 then
+      local j = math.ceil(n * p)
+      return sorted[math.max(1, j)]
+    end
+    local h = 1 + (n - 1) * p
+    local lo = math.floor(h)
+    if lo >= n then return sorted[n] end
+    return (1 - (h - lo)) * sorted[lo] + (h - lo) * sorted[lo + 1]
+  end
+
+  local function check(values, what)
+    local col = modu.column(values, "float")
+    local sorted = {}
+    for _, v in ipairs(values) do
+      if v ~= NA then sorted[#sorted + 1] = v end
+    end
+    table.sort(sorted)
+    local ps = { 0, 1e-6, 0.001, 0.1, 0.25, 0.5, 0.75, 0.9, 0.999, 1 }
+    for _, t in ipairs({ 1, 7 }) do
+      local got = col:quantile(ps, t)
+      for i, p in ipairs(ps) do
+        assert.are.equal(sorted_quantile(sorted, p, t), got[i], ("%s: type %d at p = %g"):format(what, t, p))
+      end
+    end
+    assert.are.equal(sorted_quantile(sorted, 0.5, 7), col:median(), what .. ": median")
+  end
+
+  it("agrees with a sorted copy on random, tied, sorted and NA-laden data", function()
+    local n = 150000
+    check(modu.random.normal(n, 0, 1, 1):to_table(), "normal")
+    local ties, sorted, nas = {}, {}, {}
+    local ints = modu.random.integers(n, 0, 9, 2):to_table()
+    for i = 1, n do
+      ties[i] = ints[i] + 0.0
+      sorted[i] = i * 0.5
+      nas[i] = i % 3 == 0 and NA or (i * 7919) % 10007 + 0.25
+    end
+    check(ties, "ten distinct values")
+    check(sorted, "sorted")
+    check(nas, "a third NA")
+  end)
+
+  it("gives NaN when a NaN is present, and mad from the same selection", function()
+    local v = modu.random.normal(120000, 5, 2, 3):to_table()
+    local col = modu.column(v)
+    -- mad by its definition: the median of |x - median|
+    local med = col:median()
+    local dev = {}
+    for i, x in ipairs(v) do dev[i] = math.abs(x - med) end
+    assert.are.equal(1.4826 * modu.column(dev):median(), col:mad())
+    v[60000] = 0 / 0
+    local m = modu.column(v):median()
+    assert.is_true(m ~= m)
+  end)
+end)
+
 describe("spread and shape", function()
   it("mad: median absolute deviation times 1.4826 (R's constant)", function()
     -- median 3; |x - 3| = 2 1 0 1 97, whose median is 1

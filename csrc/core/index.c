@@ -323,8 +323,9 @@ static void ix_prepare(const modu_index_spec *s, const double *nv, bool logs, ix
 }
 
 /* the score of unit u under weights w that sum to 1 (a unit with gaps
- * renormalises over what it has) */
-static double ix_draw_score(const ix_table *t, int nind, int64_t u, const double *w, bool geo) {
+ * renormalises over what it has). Geometric means stay logs: a log ranks
+ * the units as the mean itself would, so the draws skip the exp. */
+static double ix_draw_score(const ix_table *t, int nind, int64_t u, const double *w) {
   const double *v = t->v + (size_t)u * (size_t)nind;
   double acc = 0, ws = 1;
   if (t->gap[u]) {
@@ -335,8 +336,7 @@ static double ix_draw_score(const ix_table *t, int nind, int64_t u, const double
   } else {
     for (int k = 0; k < nind; k++) acc += w[k] * v[k];
   }
-  acc /= ws;
-  return geo ? exp(acc) : acc;
+  return acc / ws;
 }
 
 int modu_index_sensitivity(const modu_index_spec *s, const modu_sensitivity_opts *o, int64_t *counts, modu_err *e) {
@@ -380,7 +380,7 @@ int modu_index_sensitivity(const modu_index_spec *s, const modu_sensitivity_opts
     for (int k = 0; k < s->nind; k++) w[k] /= ws;
     bool geo = o->aggs[b] == MODU_AGG_GEOMETRIC;
     const ix_table *t = &tabs[2 * a + geo];
-    for (int64_t u = 0; u < s->nunit; u++) score[u] = ranked[u] ? ix_draw_score(t, s->nind, u, w, geo) : NAN;
+    for (int64_t u = 0; u < s->nunit; u++) score[u] = ranked[u] ? ix_draw_score(t, s->nind, u, w) : NAN;
     ix_rank(score, s->nunit, rank, order);
     for (int64_t u = 0; u < s->nunit; u++)
       if (rank[u] > 0) counts[(size_t)u * nu + (size_t)(rank[u] - 1)]++;

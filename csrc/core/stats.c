@@ -201,11 +201,6 @@ static void st_quantile_pos(int64_t n, double p, int type, int64_t *jo, double *
   *ho = h;
 }
 
-/* order statistic j (1-based, clamped to 1..n) of an array already selected */
-static double st_order(const double *x, int64_t n, int64_t j) {
-  return x[j < 1 ? 0 : j > n ? n - 1 : j - 1];
-}
-
 static double st_combine(double a, double b, double h) {
   if (h == 0) return a;
   if (h == 1 || a == b) return h == 1 ? b : a;
@@ -217,15 +212,40 @@ static int st_cmp_i64(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* puts each 0-based rank of ks (sorted, distinct, within [lo, hi]) in place */
+static void st_swap(double *a, double *b) {
+  double t = *a;
+  *a = *b;
+  *b = t;
+}
+
+/* puts each 0-based rank of ks (sorted, distinct, within [lo, hi]) in place.
+ * A rank next to one already placed is the minimum (or maximum) of the part
+ * beside it: one scan, no second selection (type 7 needs x(j) and x(j+1)). */
 static void st_multiselect(double *v, int64_t lo, int64_t hi, const int64_t *ks, int64_t nk) {
   while (nk > 0 && lo < hi) {
     int64_t mid = nk / 2, k = ks[mid];
     modu_select_kth(v + lo, hi - lo + 1, k - lo);
-    st_multiselect(v, lo, k - 1, ks, mid);
-    lo = k + 1;
+    int64_t lk = mid; /* ranks left of k: ks[0 .. lk) */
+    if (lk > 0 && ks[lk - 1] == k - 1) {
+      int64_t best = lo;
+      for (int64_t i = lo + 1; i < k; i++)
+        if (v[i] > v[best]) best = i;
+      st_swap(&v[best], &v[k - 1]);
+      lk--;
+    }
+    st_multiselect(v, lo, k - 1 - (lk < mid), ks, lk);
     ks += mid + 1;
     nk -= mid + 1;
+    lo = k + 1;
+    if (nk > 0 && ks[0] == k + 1 && lo < hi) {
+      int64_t best = lo;
+      for (int64_t i = lo + 1; i <= hi; i++)
+        if (v[i] < v[best]) best = i;
+      st_swap(&v[best], &v[lo]);
+      ks++;
+      nk--;
+      lo++;
+    }
   }
 }
 
@@ -235,38 +255,299 @@ static bool st_has_nan(const double *x, int64_t n) {
   return false;
 }
 
-void modu_stats_quantiles(double *x, int64_t n, const double *p, int np, int type, double *out) {
-  if (n <= 0 || st_has_nan(x, n)) {
-    for (int k = 0; k < np; k++) out[k] = NAN;
-    return;
-  }
-  /* at most 4 order statistics per p; np is small (a few probabilities) */
-  int64_t stack_ks[64], *ks = np <= 16 ? stack_ks : malloc((size_t)np * 4 * sizeof *ks);
-  if (!ks) {
-    for (int k = 0; k < np; k++) out[k] = modu_stats_quantile(x, n, p[k], type);
-    return;
-  }
+/* the 0-based ranks the quantiles read (sorted, distinct); at most 2 per p */
+static int64_t st_quantile_ranks(int64_t n, const double *p, int np, int type, int64_t *ks) {
   int64_t nk = 0;
   for (int k = 0; k < np; k++) {
     int64_t j;
     double h;
     st_quantile_pos(n, p[k], type, &j, &h);
-    int64_t a = j < 1 ? 1 : j > n ? n : j, b = j + 1 > n ? n : j + 1 < 1 ? 1 : j + 1;
-    ks[nk++] = a - 1;
-    if (h != 0) ks[nk++] = b - 1;
+    ks[nk++] = (j < 1 ? 1 : j > n ? n : j) - 1;
+    if (h != 0) ks[nk++] = (j + 1 > n ? n : j + 1 < 1 ? 1 : j + 1) - 1;
   }
   qsort(ks, (size_t)nk, sizeof *ks, st_cmp_i64);
   int64_t m = 0;
   for (int64_t i = 0; i < nk; i++)
     if (m == 0 || ks[i] != ks[m - 1]) ks[m++] = ks[i];
-  st_multiselect(x, 0, n - 1, ks, m);
+  return m;
+}
+
+/* the quantiles from order statistics stat[r] of the 0-based ranks ks */
+static void st_quantile_out(int64_t n, const double *p, int np, int type, const int64_t *ks, int64_t nk,
+                            const double *stat, double *out) {
   for (int k = 0; k < np; k++) {
     int64_t j;
     double h;
     st_quantile_pos(n, p[k], type, &j, &h);
-    out[k] = st_combine(st_order(x, n, j), h != 0 ? st_order(x, n, j + 1) : 0, h);
+    double v[2];
+    for (int t = 0; t < (h != 0 ? 2 : 1); t++) {
+      int64_t r = (j + t < 1 ? 1 : j + t > n ? n : j + t) - 1, a = 0, b = nk - 1;
+      while (a < b) { /* ks is sorted and holds r */
+        int64_t m = (a + b) / 2;
+        if (ks[m] < r) a = m + 1;
+        else b = m;
+      }
+      v[t] = stat[a];
+    }
+    out[k] = st_combine(v[0], h != 0 ? v[1] : 0, h);
   }
+}
+
+void modu_stats_quantiles(double *x, int64_t n, const double *p, int np, int type, double *out) {
+  if (n <= 0 || st_has_nan(x, n)) {
+    for (int k = 0; k < np; k++) out[k] = NAN;
+    return;
+  }
+  int64_t stack_ks[64], *ks = np <= 32 ? stack_ks : malloc((size_t)np * 2 * sizeof *ks);
+  double stack_st[64], *st = np <= 32 ? stack_st : malloc((size_t)np * 2 * sizeof *st);
+  if (!ks || !st) {
+    if (ks != stack_ks) free(ks);
+    if (st != stack_st) free(st);
+    for (int k = 0; k < np; k++) out[k] = modu_stats_quantile(x, n, p[k], type);
+    return;
+  }
+  int64_t nk = st_quantile_ranks(n, p, np, type, ks);
+  st_multiselect(x, 0, n - 1, ks, nk);
+  for (int64_t i = 0; i < nk; i++) st[i] = x[ks[i]];
+  st_quantile_out(n, p, np, type, ks, nk, st, out);
   if (ks != stack_ks) free(ks);
+  if (st != stack_st) free(st);
+}
+
+/* ---- quantiles straight from a column: sampling selection ----
+ * Selection on a copy touches the whole column twice and, for a large one,
+ * a fresh buffer of its size. Instead (after Floyd and Rivest): a random
+ * sample, sorted, brackets each wanted rank between two sample values with a
+ * wide margin; one pass over the column counts the values below each
+ * bracket and copies only those inside it; selection then runs on those few.
+ * A bracket that missed its rank (about one chance in 1e15), or that fills
+ * up, sends the work to the plain copy. Results are exact either way. */
+
+#define ST_SAMPLE 32768
+#define ST_BAND_MAX 16
+
+typedef struct st_src {
+  const modu_column *c;
+  bool absdev; /* read |x - center| instead of x */
+  double center;
+} st_src;
+
+static double st_src_val(const st_src *s, int64_t i) {
+  double v = st_num(s->c, i);
+  return s->absdev ? fabs(v - s->center) : v;
+}
+
+/* all present values into a new buffer; -1 on OOM */
+static int st_src_copy(const st_src *s, double **out, int64_t *n) {
+  *out = malloc((s->c->len ? (size_t)s->c->len : 1) * sizeof **out);
+  if (!*out) return -1;
+  int64_t m = 0;
+  for (int64_t i = 0; i < s->c->len; i++)
+    if (!modu_col_isna(s->c, i)) (*out)[m++] = st_src_val(s, i);
+  *n = m;
+  return 0;
+}
+
+typedef struct st_band {
+  double lo, hi;      /* values in [lo, hi] are copied */
+  int64_t r0, r1;     /* the ranks it must hold: ks[r0 .. r1] */
+  int64_t below, cap, m;
+  double *v;
+} st_band;
+
+/* 1: the bands held every rank (stat filled); 0: use the copy; -1: OOM */
+static int st_band_select(const st_src *s, int64_t n, const int64_t *ks, int64_t nk, double *stat, bool *nan) {
+  if (nk == 0 || nk > ST_BAND_MAX) return 0;
+  double *sample = malloc(ST_SAMPLE * sizeof *sample);
+  if (!sample) return -1;
+  modu_rng rng;
+  modu_rng_seed(&rng, 0x5eed);
+  int64_t ms = 0;
+  for (int t = 0; t < ST_SAMPLE * 2 && ms < ST_SAMPLE; t++) {
+    int64_t i = modu_rng_between(&rng, 0, s->c->len - 1);
+    if (modu_col_isna(s->c, i)) continue;
+    double v = st_src_val(s, i);
+    if (isnan(v)) {
+      free(sample);
+      *nan = true;
+      return 1;
+    }
+    sample[ms++] = v;
+  }
+  if (ms < ST_SAMPLE / 2) {
+    free(sample);
+    return 0;
+  }
+  /* a rank's place in the sample has sd sqrt(ms p (1 - p)) <= sqrt(ms) / 2:
+   * a margin of 4 sqrt(ms) is 8 of those. The sample values at the band
+   * edges come by selection within the sample, not by sorting it. */
+  int64_t margin = (int64_t)(4 * sqrt((double)ms)) + 2, edges[2 * ST_BAND_MAX] = {0}, ne = 0;
+  int64_t lo_of[ST_BAND_MAX], hi_of[ST_BAND_MAX];
+  for (int64_t i = 0; i < nk; i++) {
+    double pos = (double)ks[i] / (double)n * (double)ms;
+    lo_of[i] = (int64_t)pos - margin;
+    hi_of[i] = (int64_t)pos + margin + 1;
+    if (lo_of[i] > 0) edges[ne++] = lo_of[i];
+    if (hi_of[i] < ms) edges[ne++] = hi_of[i];
+  }
+  qsort(edges, (size_t)ne, sizeof *edges, st_cmp_i64);
+  int64_t nu = 0;
+  for (int64_t i = 0; i < ne; i++)
+    if (nu == 0 || edges[i] != edges[nu - 1]) edges[nu++] = edges[i];
+  st_multiselect(sample, 0, ms - 1, edges, nu);
+  st_band b[ST_BAND_MAX];
+  int nb = 0;
+  for (int64_t i = 0; i < nk; i++) {
+    int64_t lo = lo_of[i], hi = hi_of[i];
+    double vlo = lo <= 0 ? -INFINITY : sample[lo], vhi = hi >= ms ? INFINITY : sample[hi];
+    if (nb > 0 && vlo <= b[nb - 1].hi) { /* overlaps the last: widen it */
+      b[nb - 1].hi = fmax(b[nb - 1].hi, vhi);
+      b[nb - 1].r1 = i;
+      b[nb - 1].cap += hi - lo;
+      continue;
+    }
+    b[nb++] = (st_band){vlo, vhi, i, i, 0, hi - lo, 0, NULL};
+  }
+  free(sample);
+  /* capacity: the expected count with a quarter to spare (its sd is about
+   * 1 / sqrt(2 margin), 3 %, of it) */
+  int64_t total = 0;
+  for (int k = 0; k < nb; k++) {
+    b[k].cap = (int64_t)((double)b[k].cap / (double)ms * (double)n * 1.25) + 1024;
+    total += b[k].cap;
+  }
+  if ((double)total > 0.5 * (double)n) return 0; /* the bands would be most of it: copy */
+  double *buf = malloc((size_t)total * sizeof *buf);
+  if (!buf) return -1;
+  double *at = buf;
+  for (int k = 0; k < nb; k++) {
+    b[k].v = at;
+    at += b[k].cap;
+  }
+  int rc = 1;
+  if (nb == 1 && s->c->type == MODU_FLOAT && !s->c->valid && !s->absdev) {
+    /* the common case (one band: a median, a quantile) without branches
+     * that half the values would mispredict */
+    const double *x = MODU_F64(s->c), lo = b[0].lo, hi = b[0].hi;
+    int64_t below = 0, m = 0, cap = b[0].cap, nans = 0;
+    double *dst = b[0].v;
+    for (int64_t i = 0; i < s->c->len; i++) {
+      double v = x[i];
+      below += v < lo;
+      nans += v != v;
+      /* stored whether in the band or not, kept only if it is: no branch
+       * on the data (for a median, v < lo is a coin toss) */
+      dst[m] = v;
+      m += (v >= lo) & (v <= hi);
+      if (m == cap) {
+        rc = 0;
+        break;
+      }
+    }
+    b[0].below = below;
+    b[0].m = m;
+    if (nans) *nan = true;
+  } else {
+    /* the same with several bands: k = the first band whose top is not
+     * below v (nb when none: a sink band whose bottom, NaN, admits nothing) */
+    double lo[ST_BAND_MAX + 1], hi[ST_BAND_MAX], sink = 0;
+    int64_t below[ST_BAND_MAX + 1] = {0}, m[ST_BAND_MAX + 1] = {0}, cap[ST_BAND_MAX + 1], nans = 0;
+    double *dst[ST_BAND_MAX + 1];
+    for (int k = 0; k < nb; k++) lo[k] = b[k].lo, hi[k] = b[k].hi, cap[k] = b[k].cap, dst[k] = b[k].v;
+    lo[nb] = NAN;
+    cap[nb] = INT64_MAX;
+    dst[nb] = &sink;
+    for (int64_t i = 0; i < s->c->len; i++) {
+      if (modu_col_isna(s->c, i)) continue;
+      double v = st_src_val(s, i);
+      nans += v != v;
+      int k = 0;
+      for (int j = 0; j < nb; j++) k += v > hi[j];
+      int in = v >= lo[k];
+      dst[k][m[k]] = v;
+      m[k] += in;
+      below[k] += !in;
+      if (m[k] == cap[k]) {
+        rc = 0;
+        break;
+      }
+    }
+    for (int k = 0; k < nb; k++) b[k].below = below[k], b[k].m = m[k];
+    if (nans) *nan = true;
+  }
+  /* each band's count of values below it; every rank must fall inside */
+  int64_t acc = 0;
+  for (int k = 0; k < nb && rc == 1; k++) {
+    acc += b[k].below;
+    int64_t first = acc, last = acc + b[k].m - 1;
+    if (ks[b[k].r0] < first || ks[b[k].r1] > last) rc = 0;
+    b[k].below = first;
+    acc += b[k].m;
+  }
+  if (rc == 1 && !*nan) {
+    for (int k = 0; k < nb; k++) {
+      int64_t cnt = b[k].r1 - b[k].r0 + 1, rel[2 * 64], *r = cnt <= 128 ? rel : malloc((size_t)cnt * sizeof *r);
+      if (!r) {
+        rc = -1;
+        break;
+      }
+      for (int64_t i = 0; i < cnt; i++) r[i] = ks[b[k].r0 + i] - b[k].below;
+      st_multiselect(b[k].v, 0, b[k].m - 1, r, cnt);
+      for (int64_t i = 0; i < cnt; i++) stat[b[k].r0 + i] = b[k].v[r[i]];
+      if (r != rel) free(r);
+    }
+  }
+  free(buf);
+  return rc;
+}
+
+int modu_stats_quantiles_col(const modu_column *c, bool absdev, double center, const double *p, int np, int type,
+                             double *out, int64_t *present, modu_err *e) {
+  int64_t n = c->len - modu_col_count_na(c);
+  *present = n;
+  if (n == 0) {
+    for (int k = 0; k < np; k++) out[k] = NAN;
+    return 0;
+  }
+  int64_t *ks = malloc((size_t)np * 2 * sizeof *ks);
+  double *stat = malloc((size_t)np * 2 * sizeof *stat);
+  if (!ks || !stat) {
+    free(ks);
+    free(stat);
+    return modu_errf(e, "out of memory");
+  }
+  int64_t nk = st_quantile_ranks(n, p, np, type, ks);
+  st_src src = {c, absdev, center};
+  bool nan = false;
+  int rc = n >= 100000 ? st_band_select(&src, n, ks, nk, stat, &nan) : 0;
+  if (rc == 0) {
+    double *v;
+    int64_t m;
+    if (st_src_copy(&src, &v, &m)) {
+      rc = -1;
+    } else {
+      nan = st_has_nan(v, m);
+      if (!nan) {
+        st_multiselect(v, 0, m - 1, ks, nk);
+        for (int64_t i = 0; i < nk; i++) stat[i] = v[ks[i]];
+      }
+      free(v);
+      rc = 1;
+    }
+  }
+  if (rc < 0) {
+    free(ks);
+    free(stat);
+    return modu_errf(e, "out of memory");
+  }
+  if (nan) {
+    for (int k = 0; k < np; k++) out[k] = NAN;
+  } else {
+    st_quantile_out(n, p, np, type, ks, nk, stat, out);
+  }
+  free(ks);
+  free(stat);
+  return 0;
 }
 
 double modu_stats_quantile(double *x, int64_t n, double p, int type) {

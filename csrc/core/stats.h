@@ -28,6 +28,11 @@ void modu_stats_shape(const double *x, int64_t n, bool adjusted, double *skew, d
 double modu_stats_quantile(double *x, int64_t n, double p, int type);
 /* several quantiles at once (any order of p); reorders x */
 void modu_stats_quantiles(double *x, int64_t n, const double *p, int np, int type, double *out);
+/* the same straight from a numeric column (NA skipped), of x or, with
+ * absdev, of |x - center|; copies only the values near the wanted ranks.
+ * *present: the count of non-NA values (0: every out is NaN) */
+int modu_stats_quantiles_col(const modu_column *c, bool absdev, double center, const double *p, int np, int type,
+                             double *out, int64_t *present, modu_err *e);
 /* median absolute deviation from the median, times constant; overwrites x */
 double modu_stats_mad(double *x, int64_t n, double constant);
 /* autocorrelation at lag k, NIST's definition (mean and denominator over
