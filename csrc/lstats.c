@@ -155,8 +155,8 @@ static int ls_var_sd(lua_State *L, bool sd) {
   double ddof = ls_ddof(L, 2, fn);
   int64_t n;
   double *v = ls_values(L, c, &n);
-  double r = modu_stats_var(v, n, ddof);
-  ls_push_number(L, sd ? sqrt(r) : r, !((double)n - ddof > 0));
+  double r = sd ? modu_stats_sd(v, n, ddof) : modu_stats_var(v, n, ddof);
+  ls_push_number(L, r, !((double)n - ddof > 0));
   return 1;
 }
 static int ls_var(lua_State *L) { return ls_var_sd(L, false); }
@@ -1562,7 +1562,7 @@ static int ls_describe(lua_State *L) {
       double p[5] = {0, 0.25, 0.5, 0.75, 1}, q[5];
       if (n > 0) {
         MODU_F64(c[4])[j] = modu_stats_mean(buf, n);
-        MODU_F64(c[5])[j] = sqrt(modu_stats_var(buf, n, 1));
+        MODU_F64(c[5])[j] = modu_stats_sd(buf, n, 1);
         int64_t m;
         modu_err e;
         if (modu_stats_quantiles_col(x, false, 0, p, 5, 7, q, &m, &e)) return lm_core_error(L, fn, &e);

@@ -20,6 +20,9 @@ double modu_stats_mean(const double *x, int64_t n);
 double modu_stats_ssd(const double *x, int64_t n, double mean);
 /* variance with denominator n - ddof; NaN when n - ddof <= 0 */
 double modu_stats_var(const double *x, int64_t n, double ddof);
+/* its square root, finite whenever the standard deviation is (the variance
+ * of values beyond 1e154 overflows, that of values below 1e-154 underflows) */
+double modu_stats_sd(const double *x, int64_t n, double ddof);
 /* skewness and excess kurtosis; adjusted: the bias-corrected G1 and G2 (as
  * SAS, Excel and pandas), else the moment estimators g1 and g2. NaN when n is
  * too small (G1 needs 3 values, G2 4) or the values are all equal. */
