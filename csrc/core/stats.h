@@ -83,6 +83,14 @@ typedef struct modu_ols_fit {
  * power-of-two scaled columns, refined on the augmented system with residuals
  * in doubled precision. -1 + e on failure (bad_column >= 0 when collinear). */
 int modu_ols(const double *X, const double *y, int64_t n, int p, bool intercept, modu_ols_fit *fit, modu_err *e);
+/* the same for a design known beyond doubles: X + Xlo (Xlo NULL: 0). QR
+ * factors X; the refinement of the coefficients and of the standard errors
+ * uses X + Xlo, so they converge to the solution for the exact design */
+int modu_ols_dd(const double *X, const double *Xlo, const double *y, int64_t n, int p, bool intercept,
+                modu_ols_fit *fit, modu_err *e);
+/* a polynomial design x^0 .. x^(p-1), column-major: hi + lo = the powers to
+ * doubled precision */
+void modu_ols_poly_design(const double *t, int64_t n, int p, double *hi, double *lo);
 
 /* ---- growth ---- */
 /* a trend y = a + b t (log: ln y = a + b t) over the pairs of t and y */
