@@ -12,13 +12,7 @@ local NA = modu.NA
 local ref = dofile("spec/stats_lls_reference.lua")
 
 -- agreeing significant digits, capped at 15 (as spec/stats_strd_spec.lua)
-local function lre(got, want)
-  want = tonumber(want)
-  if got == NA or got ~= got then return 0 end
-  local err = want == 0 and math.abs(got) or math.abs(got - want) / math.abs(want)
-  if err == 0 then return 15 end
-  return math.max(0, math.min(15, -math.log(err, 10)))
-end
+local lre = require("spec.support").lre
 
 local report = {}
 local function record(set, what, value, target)

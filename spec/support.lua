@@ -102,4 +102,14 @@ function M.near_all(want, got, tol)
   end
 end
 
+-- log relative error: the number of significant digits got shares with
+-- want (a number or its decimal text), 0 to 15; absolute where want is 0
+function M.lre(got, want)
+  want = tonumber(want)
+  if got == NA or got ~= got then return 0 end
+  local err = want == 0 and math.abs(got) or math.abs(got - want) / math.abs(want)
+  if err == 0 then return 15 end
+  return math.max(0, math.min(15, -math.log(err, 10)))
+end
+
 return M
