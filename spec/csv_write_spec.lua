@@ -193,6 +193,45 @@ describe("read_csv(write_csv(df))", function()
     assert.are.same(bits(df, "x"), bits(back, "x"))
   end)
 
+  it("gives back powers of two and ten, their neighbours, whole floats past 2^53 and signed zero", function()
+    local function step(x, d) -- the double d steps of the bit pattern away
+      return string.unpack("<d", string.pack("<i8", string.unpack("<i8", string.pack("<d", x)) + d))
+    end
+    local xs = { 0.0, -0.0 }
+    for e = -1074, 1023 do
+      local p = 2.0 ^ e
+      for _, x in ipairs({ p, step(p, 1), e > -1074 and step(p, -1) or nil }) do
+        xs[#xs + 1] = x
+        xs[#xs + 1] = -x
+      end
+    end
+    for e = -323, 308 do
+      local p = tonumber("1e" .. e)
+      xs[#xs + 1], xs[#xs + 2], xs[#xs + 3] = p, step(p, 1), step(p, -1)
+    end
+    for k = 53, 80 do -- whole floats 2^53 .. 2^80 and their neighbours: no integer text, no digit lost
+      local p = 2.0 ^ k
+      xs[#xs + 1], xs[#xs + 2], xs[#xs + 3], xs[#xs + 4] = p, step(p, 1), step(p, 3), -step(p, -1)
+    end
+    local df = modu.frame({ { "x", xs } })
+    local text = df:to_csv()
+    local back = modu.parse_csv(text)
+    assert.are.equal("float", back:types()[1])
+    assert.are.same(bits(df, "x"), bits(back, "x"))
+    -- and each line is the shortest text: one digit fewer, rounded either way, reads back to another double
+    for line in text:gmatch("[^\n]+") do
+      local m, e = line:match("^%-?(%d[%d.]*)e([-+]%d+)$")
+      if m and #m:gsub("%.", "") > 1 then
+        local digits = m:gsub("%.", "")
+        local x = tonumber(line)
+        local shorter = tonumber(digits:sub(1, -2) .. "e" .. (tonumber(e) - #digits + 2))
+        local up = tonumber((math.tointeger(tonumber(digits:sub(1, -2))) + 1) .. "e" .. (tonumber(e) - #digits + 2))
+        assert.are_not.equal(math.abs(x), shorter, line)
+        assert.are_not.equal(math.abs(x), up, line)
+      end
+    end
+  end)
+
   it("gives back integral floats as floats and text that looks like numbers with types", function()
     local df = modu.frame({ { "f", { 1.0, 2.0, -0.0 } }, { "code", { "007", "1e3", "abc" } } })
     local back = roundtrip(df)
