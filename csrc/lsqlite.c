@@ -61,54 +61,6 @@ static const char *lsq_excerpt(const char *sql, char *buf, size_t cap) {
   return buf;
 }
 
-/* ---- options ---- */
-
-static void lsq_check_keys(lua_State *L, int idx, const char *const *valid, const char *list, const char *fn) {
-  for (lua_pushnil(L); lua_next(L, idx); lua_pop(L, 1)) {
-    bool ok = false;
-    if (lua_type(L, -2) == LUA_TSTRING)
-      for (int i = 0; valid[i] && !ok; i++) ok = strcmp(valid[i], lua_tostring(L, -2)) == 0;
-    if (!ok) lm_error(L, fn, "unknown option '%s' (options: %s)", luaL_tolstring(L, -2, NULL), list);
-  }
-}
-
-/* the options table at idx (nil: none) after a check of its keys; 0 if absent */
-static int lsq_opts(lua_State *L, int idx, const char *const *valid, const char *list, const char *fn) {
-  if (lua_isnoneornil(L, idx)) return 0;
-  if (!lua_istable(L, idx)) lm_error(L, fn, "options must be a table, got %s", lm_typename(L, idx));
-  lsq_check_keys(L, idx, valid, list, fn);
-  return lua_absindex(L, idx);
-}
-
-/* index of the string option key in choices (0, the default, when absent) */
-static int lsq_choice(lua_State *L, int opts, const char *key, const char *const *choices, const char *list,
-                      const char *fn) {
-  if (!opts) return 0;
-  lua_getfield(L, opts, key);
-  int v = 0;
-  if (!lua_isnil(L, -1)) {
-    v = -1;
-    const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-    for (int i = 0; s && choices[i]; i++)
-      if (strcmp(s, choices[i]) == 0) v = i;
-    if (v < 0) lm_error(L, fn, "%s must be one of %s, got %s", key, list, luaL_tolstring(L, -1, NULL));
-  }
-  lua_pop(L, 1);
-  return v;
-}
-
-static bool lsq_bool_opt(lua_State *L, int opts, const char *key, bool dflt, const char *fn) {
-  if (!opts) return dflt;
-  lua_getfield(L, opts, key);
-  bool v = dflt;
-  if (!lua_isnil(L, -1)) {
-    if (!lua_isboolean(L, -1)) lm_error(L, fn, "%s must be true or false, got %s", key, lm_typename(L, -1));
-    v = lua_toboolean(L, -1);
-  }
-  lua_pop(L, 1);
-  return v;
-}
-
 /* a table or column name: non-empty UTF-8 text without NUL */
 static const char *lsq_name_arg(lua_State *L, int idx, const char *what, const char *fn) {
   if (lua_type(L, idx) != LUA_TSTRING) lm_error(L, fn, "%s must be a string, got %s", what, lm_typename(L, idx));
@@ -285,13 +237,12 @@ static void lsq_fetch(lua_State *L, lsq_stmt *b, const modu_sql_fetch_opts *o, c
 }
 
 static const char *const lsq_query_keys[] = {"mixed", "blob", NULL};
-#define LSQ_QUERY_LIST "mixed, blob"
 
 static void lsq_fetch_opts(lua_State *L, int idx, modu_sql_fetch_opts *o, const char *fn) {
   static const char *const mixed[] = {"error", "str", NULL}, *const blob[] = {"error", "skip", NULL};
-  int opts = lsq_opts(L, idx, lsq_query_keys, LSQ_QUERY_LIST, fn);
-  o->mixed_str = lsq_choice(L, opts, "mixed", mixed, "\"error\", \"str\"", fn) == 1;
-  o->blob_skip = lsq_choice(L, opts, "blob", blob, "\"error\", \"skip\"", fn) == 1;
+  int opts = lm_opts(L, idx, lsq_query_keys, fn);
+  o->mixed_str = lm_opt_choice(L, opts, "mixed", mixed, 0, fn) == 1;
+  o->blob_skip = lm_opt_choice(L, opts, "blob", blob, 0, fn) == 1;
 }
 
 /* the SQL text at idx; SQLite would stop at a NUL and ignore the rest */
@@ -453,7 +404,6 @@ static int lsq_schema(lua_State *L) {
 static const char *const lsq_write_keys[] = {"if_exists", NULL};
 static const char *const lsq_fts_keys[] = {"columns", "if_exists", NULL};
 static const char *const lsq_if_exists[] = {"fail", "replace", "append", NULL};
-#define LSQ_IF_EXISTS_LIST "\"fail\", \"replace\", \"append\""
 
 static int lsq_do_write(lua_State *L, const char *name, const modu_frame *f, const modu_sql_write_opts *o,
                         const char *fn) {
@@ -466,14 +416,14 @@ static int lsq_do_write(lua_State *L, const char *name, const modu_frame *f, con
 
 /* the arguments db:write and db:create_fts share: (db, name, df [, opts]),
  * the frame pinned; returns the options' index (0: none) */
-static int lsq_write_args(lua_State *L, const char *const *keys, const char *list, const char **name,
+static int lsq_write_args(lua_State *L, const char *const *keys, const char **name,
                           modu_frame **f, modu_sql_write_opts *o, const char *fn) {
   lsq_check(L, 1, fn);
   *name = lsq_name_arg(L, 2, "the table name", fn);
   lua_settop(L, 4);
   *f = lm_pin_arg(L, 3, fn);
-  int opts = lsq_opts(L, 4, keys, list, fn);
-  o->if_exists = (modu_sql_if_exists)lsq_choice(L, opts, "if_exists", lsq_if_exists, LSQ_IF_EXISTS_LIST, fn);
+  int opts = lm_opts(L, 4, keys, fn);
+  o->if_exists = (modu_sql_if_exists)lm_opt_choice(L, opts, "if_exists", lsq_if_exists, 0, fn);
   o->fts_indexed = NULL;
   return opts;
 }
@@ -483,7 +433,7 @@ static int lsq_write(lua_State *L) {
   const char *fn = "write", *name;
   modu_frame *f;
   modu_sql_write_opts o;
-  lsq_write_args(L, lsq_write_keys, "if_exists", &name, &f, &o, fn);
+  lsq_write_args(L, lsq_write_keys, &name, &f, &o, fn);
   return lsq_do_write(L, name, f, &o, fn);
 }
 
@@ -495,7 +445,7 @@ static int lsq_create_fts(lua_State *L) {
   const char *fn = "create_fts", *name;
   modu_frame *f;
   modu_sql_write_opts o;
-  int opts = lsq_write_args(L, lsq_fts_keys, "columns, if_exists", &name, &f, &o, fn);
+  int opts = lsq_write_args(L, lsq_fts_keys, &name, &f, &o, fn);
   bool *indexed = lm_scratch(L, (size_t)(f->ncol ? f->ncol : 1)); /* 5 */
   int any = 0;
   if (opts && lua_getfield(L, opts, "columns") != LUA_TNIL) {
@@ -599,16 +549,9 @@ static int lsq_search(lua_State *L) {
   const char *query = lua_tolstring(L, 3, &qlen);
   if (qlen == 0) return lm_error(L, fn, "query must not be empty");
   lua_settop(L, 4);
-  int opts = lsq_opts(L, 4, keys, "limit, raw", fn);
-  lua_Integer limit = -1;
-  if (opts && lua_getfield(L, opts, "limit") != LUA_TNIL) {
-    int ok;
-    limit = lua_tointegerx(L, -1, &ok);
-    if (!ok || limit < 0 || lua_type(L, -1) != LUA_TNUMBER)
-      return lm_error(L, fn, "limit must be a non-negative integer, got %s", luaL_tolstring(L, -1, NULL));
-  }
-  if (opts) lua_pop(L, 1);
-  bool raw = lsq_bool_opt(L, opts, "raw", false, fn);
+  int opts = lm_opts(L, 4, keys, fn);
+  lua_Integer limit = lm_opt_int(L, opts, "limit", -1, 0, LUA_MAXINTEGER, fn);
+  bool raw = lm_opt_bool(L, opts, "raw", false, fn);
   lsq_fts_indexed(L, 1, name, fn); /* 5 */
   if (lua_rawlen(L, 5) == 0) return lm_error(L, fn, "'%s' has no indexed column to search", name);
   char *qn = modu_sql_quote_ident(name);
@@ -741,9 +684,9 @@ static int lsq_open(lua_State *L) {
     if (strlen(path) != len) return lm_error(L, fn, "path must not contain NUL bytes");
   }
   lua_settop(L, 2);
-  int opts = lsq_opts(L, 2, lsq_open_keys, "readonly, create", fn);
-  bool readonly = lsq_bool_opt(L, opts, "readonly", false, fn);
-  bool create = lsq_bool_opt(L, opts, "create", !readonly, fn);
+  int opts = lm_opts(L, 2, lsq_open_keys, fn);
+  bool readonly = lm_opt_bool(L, opts, "readonly", false, fn);
+  bool create = lm_opt_bool(L, opts, "create", !readonly, fn);
   if (readonly && create) return lm_error(L, fn, "create = true needs write access (readonly = true)");
   lsq_db *d = lua_newuserdatauv(L, sizeof *d, 0);
   d->db = NULL;
