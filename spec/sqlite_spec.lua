@@ -317,7 +317,8 @@ describe("db:query", function()
     raises("query: unknown option 'mix' (options: mixed, blob)", db.query, db, "SELECT 1", nil, { mix = "str" })
     raises("query: mixed must be one of \"error\", \"str\", got \"text\"", db.query, db, "SELECT 1", nil,
       { mixed = "text" })
-    raises("query: blob must be one of \"error\", \"skip\", got boolean", db.query, db, "SELECT 1", nil, { blob = true })
+    raises("query: blob must be one of \"error\", \"skip\", got boolean", db.query, db, "SELECT 1", nil,
+      { blob = true })
   end)
 end)
 
@@ -532,8 +533,8 @@ describe("db:write", function()
     raises("write: the table name is not valid UTF-8 (byte 2)", db.write, db, "a\255", df)
     raises("write: argument 2 must be a modu.Frame, got table", db.write, db, "t", {})
     raises("write: unknown option 'mode' (options: if_exists)", db.write, db, "t", df, { mode = "x" })
-    raises("write: if_exists must be one of \"fail\", \"replace\", \"append\", got \"overwrite\"", db.write, db, "t", df,
-      { if_exists = "overwrite" })
+    raises('write: if_exists must be one of "fail", "replace", "append", got "overwrite"', db.write, db, "t",
+      df, { if_exists = "overwrite" })
     raises("write: table 't': the frame has no columns (a table needs at least one)", db.write, db, "t",
       modu.frame({}))
     assert.are.same({}, db:tables())
