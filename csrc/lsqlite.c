@@ -241,6 +241,7 @@ static const char *const lsq_query_keys[] = {"mixed", "blob", NULL};
 static void lsq_fetch_opts(lua_State *L, int idx, modu_sql_fetch_opts *o, const char *fn) {
   static const char *const mixed[] = {"error", "str", NULL}, *const blob[] = {"error", "skip", NULL};
   int opts = lm_opts(L, idx, lsq_query_keys, fn);
+  o->decl = NULL;
   o->mixed_str = lm_opt_choice(L, opts, "mixed", mixed, 0, fn) == 1;
   o->blob_skip = lm_opt_choice(L, opts, "blob", blob, 0, fn) == 1;
 }
@@ -290,7 +291,7 @@ static int lsq_exec(lua_State *L) {
  * main and temp schemas, without SQLite's own or FTS5's shadow tables. */
 static const char lsq_tables_sql[] =
     "SELECT name FROM pragma_table_list WHERE schema IN ('main', 'temp') AND type IN ('table', 'view', 'virtual')"
-    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";
+    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> '" MODU_FTS_TYPES "' ORDER BY name";
 
 static int lsq_tables(lua_State *L) {
   const char *fn = "tables";
@@ -391,7 +392,7 @@ static int lsq_schema(lua_State *L) {
   lsq_prepare(L, 1, sql, sizeof sql - 1, fn); /* 3 */
   lsq_stmt *b = lua_touserdata(L, 3);
   sqlite3_bind_text(b->st, 1, name, -1, SQLITE_STATIC);
-  modu_sql_fetch_opts o = {false, false};
+  modu_sql_fetch_opts o = {false, false, NULL};
   lsq_fetch(L, b, &o, sql, fn); /* 4 */
   if (lm_check_frame(L, 4, fn)->nrow == 0) lsq_no_table(L, 1, name, fn);
   /* the pragma's columns carry no declared types to read these from */
@@ -536,6 +537,39 @@ static void lsq_fts_indexed(lua_State *L, int dbidx, const char *name, const cha
   lua_remove(L, -2);
 }
 
+/* The declared types create_fts recorded for the table's columns, one per
+ * result column of query (NULL: SQLite's); the strings live in a table left
+ * on the stack with the array. A table made otherwise has no record: its
+ * values give the types, as in db:query. */
+static const char *const *lsq_fts_decl(lua_State *L, int dbidx, const char *name, sqlite3_stmt *query,
+                                       const char *fn) {
+  lua_newtable(L);
+  int types = lua_gettop(L);
+  lsq_stmt *b = lsq_new_stmt(L);
+  sqlite3 *db = lsq_check(L, dbidx, fn);
+  if (sqlite3_prepare_v2(db, "SELECT col, type FROM " MODU_FTS_TYPES " WHERE fts = ?1", -1, &b->st, NULL) ==
+      SQLITE_OK) {
+    sqlite3_bind_text(b->st, 1, name, -1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = sqlite3_step(b->st)) == SQLITE_ROW) {
+      lua_pushstring(L, (const char *)sqlite3_column_text(b->st, 1));
+      lua_setfield(L, types, (const char *)sqlite3_column_text(b->st, 0));
+    }
+    if (rc != SQLITE_DONE) lm_error(L, fn, "%s", sqlite3_errmsg(db));
+  }
+  lsq_finalize(b);
+  lua_pop(L, 1);
+  int n = sqlite3_column_count(query);
+  const char **decl = lm_scratch(L, (size_t)(n ? n : 1) * sizeof *decl);
+  for (int k = 0; k < n; k++) { /* the last two are rank and snippet */
+    const char *col = sqlite3_column_name(query, k);
+    decl[k] = NULL;
+    if (k < n - 2 && col && lua_getfield(L, types, col) == LUA_TSTRING) decl[k] = lua_tostring(L, -1);
+    if (k < n - 2 && col) lua_pop(L, 1); /* the string stays alive in types */
+  }
+  return decl;
+}
+
 /* db:search(name, query [, { limit, raw }]) -> frame of the table's columns,
  * rank and snippet (matches in [brackets]); a second value explains a query
  * too short for the trigram index */
@@ -628,7 +662,7 @@ static int lsq_search(lua_State *L) {
     lsq_bind_value(L, st->st, 1, lua_gettop(L), fn);
   }
   sqlite3_bind_int64(st->st, 2, limit);
-  modu_sql_fetch_opts o = {false, false};
+  modu_sql_fetch_opts o = {false, false, lsq_fts_decl(L, 1, name, st->st, fn)};
   lsq_fetch(L, st, &o, sql, fn);
   if (!short_query) return 1;
   lua_pushliteral(L, "a query of fewer than 3 characters cannot use the trigram index: "
