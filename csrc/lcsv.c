@@ -214,6 +214,7 @@ static void lc_write_opts(lua_State *L, int idx, modu_csv_wopts *w, const char *
   w->quote = lc_char(L, opts, "quote", '"', false, fn);
   w->header = lm_opt_bool(L, opts, "header", true, fn);
   w->na = lm_opt_str(L, opts, "na", "", fn); /* alive in the options table */
+  w->sync_fd = -1;
   if (w->sep == w->quote) lm_error(L, fn, "sep and quote must differ");
 }
 
@@ -335,6 +336,7 @@ static int lc_write_csv(lua_State *L) {
     close(fd);
     return lc_write_fail(L, b, path, "%s", strerror(err));
   }
+  w.sync_fd = fd;
   if (modu_csv_write(f, b->fp, &w, &e)) return lc_write_fail(L, b, path, "%s", e.msg);
   int rc = fflush(b->fp);
   if (rc == 0) rc = fsync(fileno(b->fp));

@@ -1688,16 +1688,28 @@ modu_frame *modu_csv_read(modu_csv *r, modu_err *e) {
 #define CSV_OUT_CAP ((size_t)1 << 20)
 #define CSV_FIELD_ROOM 64 /* the most a number, date or bool takes */
 
+#define CSV_SYNC_EVERY ((size_t)16 << 20)
+
 typedef struct csv_out {
   FILE *fp;
   char *buf;
   size_t n;
-  int err; /* errno of the first failed write, 0 while none */
+  int err;       /* errno of the first failed write, 0 while none */
+  int sync_fd;   /* see modu_csv_wopts */
+  size_t unsynced; /* bytes written since the last hint */
 } csv_out;
 
 static void csv_flush(csv_out *o) {
   if (o->n && !o->err && fwrite(o->buf, 1, o->n, o->fp) != o->n) o->err = errno ? errno : EIO;
+  o->unsynced += o->n;
   o->n = 0;
+  if (o->sync_fd >= 0 && o->unsynced >= CSV_SYNC_EVERY && !o->err) {
+    /* Linux starts writing back dirty pages on DONTNEED (and drops the
+     * clean ones, which the writer will not read again) */
+    if (fflush(o->fp) != 0) o->err = errno ? errno : EIO;
+    else (void)posix_fadvise(o->sync_fd, 0, 0, POSIX_FADV_DONTNEED);
+    o->unsynced = 0;
+  }
 }
 
 /* where up to `need` (<= CSV_OUT_CAP) bytes can go */
@@ -1789,7 +1801,7 @@ static void csv_emit_value(csv_out *o, const csv_wcol *wc, int64_t i, const modu
 }
 
 int modu_csv_write(const modu_frame *f, FILE *fp, const modu_csv_wopts *w, modu_err *e) {
-  csv_out o = {fp, malloc(CSV_OUT_CAP), 0, 0};
+  csv_out o = {fp, malloc(CSV_OUT_CAP), 0, 0, w->sync_fd, 0};
   csv_wcol *cols = calloc((size_t)(f->ncol ? f->ncol : 1), sizeof *cols);
   bool oom = !o.buf || !cols;
   for (int k = 0; k < f->ncol && !oom; k++) {

@@ -44,6 +44,10 @@ typedef struct modu_csv_wopts {
   char sep, quote;
   const char *na; /* text for NA ("" by default) */
   bool header;
+  /* >= 0: the output's file descriptor. Every few MiB the written part is
+   * handed to the disk (asynchronously), so that the caller's final fsync
+   * has little left to wait for. -1: no such hint. */
+  int sync_fd;
 } modu_csv_wopts;
 /* writes f; -1 + e on a write error */
 int modu_csv_write(const modu_frame *f, FILE *out, const modu_csv_wopts *o, modu_err *e);
