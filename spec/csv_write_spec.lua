@@ -255,6 +255,21 @@ describe("read_csv(write_csv(df))", function()
     assert.is_true(back:equals(df))
   end)
 
+  it("writes dates as ISO text for every year 0000..9999", function()
+    local want, ds = {}, {}
+    local seed = 11
+    for i = 1, 3000 do
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      local y, m = seed % 10000, seed // 10000 % 12 + 1
+      local iso = ("%04d-%02d-%02d"):format(y, m, seed // 120000 % 28 + 1)
+      want[i], ds[i] = iso, D(iso)
+    end
+    want[#want + 1], ds[#ds + 1] = "9999-12-31", D "9999-12-31"
+    want[#want + 1], ds[#ds + 1] = "0000-01-01", D "0000-01-01"
+    local text = modu.frame({ { "d", ds } }):to_csv()
+    assert.are.equal("d\n" .. table.concat(want, "\n") .. "\n", text)
+  end)
+
   it("gives back a frame of many rows through a file", function()
     local n = 200000
     local df = modu.frame({

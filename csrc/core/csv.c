@@ -1784,10 +1784,29 @@ static void csv_emit_value(csv_out *o, const csv_wcol *wc, int64_t i, const modu
       o->n += (size_t)modu_dtoa_format(MODU_F64(c)[i], p);
       return;
     case MODU_BOOL: csv_emit(o, MODU_U8(c)[i] ? "true" : "false", MODU_U8(c)[i] ? 4 : 5); return;
-    case MODU_DATE:
+    case MODU_DATE: {
       p = csv_room(o, CSV_FIELD_ROOM);
-      o->n += (size_t)modu_date_format(MODU_I32(c)[i], p, CSV_FIELD_ROOM);
+      int64_t y;
+      int m, d;
+      modu_date_to_ymd(MODU_I32(c)[i], &y, &m, &d);
+      if (y < 0 || y > 9999) { /* rare: modu_date_format's signed or longer years */
+        o->n += (size_t)modu_date_format(MODU_I32(c)[i], p, CSV_FIELD_ROOM);
+        return;
+      }
+      int yy = (int)y;
+      p[0] = (char)('0' + yy / 1000);
+      p[1] = (char)('0' + yy / 100 % 10);
+      p[2] = (char)('0' + yy / 10 % 10);
+      p[3] = (char)('0' + yy % 10);
+      p[4] = '-';
+      p[5] = (char)('0' + m / 10);
+      p[6] = (char)('0' + m % 10);
+      p[7] = '-';
+      p[8] = (char)('0' + d / 10);
+      p[9] = (char)('0' + d % 10);
+      o->n += 10;
       return;
+    }
     case MODU_STR: {
       int32_t code = MODU_I32(c)[i];
       size_t len;
