@@ -14,15 +14,34 @@ static int dtoa_flog10pow2(int q) { return (int)(((int64_t)q * 1292913987) >> 32
 static int dtoa_flog10threequarterspow2(int q) { return (int)(((int64_t)q * 1292913987 - 536607788) >> 32); }
 static int dtoa_flog2pow10(int e) { return (int)(((int64_t)e * 3566893131) >> 30); }
 
+/* the 128-bit product of a and b as { high, low } */
+static void dtoa_mul64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo) {
+#if defined(__SIZEOF_INT128__) && !defined(MODU_DTOA_NO_INT128)
+  unsigned __int128 p = (unsigned __int128)a * b;
+  *hi = (uint64_t)(p >> 64);
+  *lo = (uint64_t)p;
+#else /* four 32-bit products */
+  uint64_t a0 = a & 0xffffffffu, a1 = a >> 32, b0 = b & 0xffffffffu, b1 = b >> 32;
+  uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  uint64_t mid = (p00 >> 32) + (p01 & 0xffffffffu) + (p10 & 0xffffffffu);
+  *lo = (mid << 32) | (p00 & 0xffffffffu);
+  *hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+#endif
+}
+
 /* g * cp / 2^128 rounded to odd: truncated, with the lowest bit set when
  * the 64 bits below the cut are not all zero, so comparisons against it stay
  * exact. The bits below those are left out: g is 10^-k rounded up, and what
  * that adds to the product never reaches them (Schubfach's analysis). */
 static uint64_t dtoa_rop(const uint64_t g[2], uint64_t cp) {
-  unsigned __int128 lo = (unsigned __int128)g[1] * cp;
-  unsigned __int128 hi = (unsigned __int128)g[0] * cp;
-  unsigned __int128 mid = hi + (uint64_t)(lo >> 64); /* (g cp) >> 64; cannot overflow: g[0] cp < 2^124 */
-  return (uint64_t)(mid >> 64) | ((uint64_t)mid != 0);
+  uint64_t lo_hi, lo_lo, hi_hi, hi_lo;
+  dtoa_mul64(g[1], cp, &lo_hi, &lo_lo);
+  dtoa_mul64(g[0], cp, &hi_hi, &hi_lo);
+  (void)lo_lo;
+  /* (g cp) >> 64 = hi + lo_hi, as { hi_hi, mid }; no overflow: g[0] cp < 2^124 */
+  uint64_t mid = hi_lo + lo_hi;
+  uint64_t top = hi_hi + (mid < hi_lo);
+  return top | (mid != 0);
 }
 
 static int dtoa_count(uint64_t d) {
