@@ -206,7 +206,7 @@ int lm_opts(lua_State *L, int idx, const char *const *valid, const char *fn) {
 
 bool lm_check_bool(lua_State *L, int idx, const char *what, const char *fn) {
   if (!lua_isboolean(L, idx)) {
-    lm_error(L, fn, "%s must be true or false, got %s", what, lm_given(L, idx, false));
+    lm_error(L, fn, "%s must be a boolean, got %s", what, lm_given(L, idx, false));
     return false;
   }
   return lua_toboolean(L, idx);

@@ -103,7 +103,7 @@ describe("modu.open", function()
     raises("open: path must be a string, got number", modu.open, 5)
     raises("open: options must be a table, got string", modu.open, ":memory:", "ro")
     raises("open: unknown option 'read_only' (options: readonly, create)", modu.open, ":memory:", { read_only = true })
-    raises("open: readonly must be true or false, got string", modu.open, ":memory:", { readonly = "yes" })
+    raises("open: readonly must be a boolean, got string", modu.open, ":memory:", { readonly = "yes" })
     raises("open: create = true needs write access (readonly = true)", modu.open, "x.db",
       { readonly = true, create = true })
   end)
