@@ -67,8 +67,9 @@ local function section(ctx, rows)
   local function add(s) out[#out + 1] = s end
   add(("### N = %s (%d rows)"):format(fmt_n(ctx.n), ctx.n))
   add("")
-  add(("- Command: `make bench N=%s`; run %s; %d round%s, each tool in a fresh process per write, best wall time "
-    .. "kept."):format(fmt_n(ctx.n), ctx.date, ctx.rounds, ctx.rounds == 1 and "" or "s"))
+  add(("- Command: `make bench N=%s` (alone: `N=%s lua5.4 bench/csv_write_bench.lua` with the Makefile's LUA_PATH "
+    .. "and LUA_CPATH); run %s; %d round%s, each tool in a fresh process per write, best wall time kept.")
+    :format(fmt_n(ctx.n), fmt_n(ctx.n), ctx.date, ctx.rounds, ctx.rounds == 1 and "" or "s"))
   add(("- Machine: %s; load average %s at the start (other work shares the 2 cores: CPU seconds are the steadier "
     .. "figure)."):format(ctx.machine, ctx.load))
   add(("- Input: `%s`, %.1f MB, loaded by each tool before its clock starts; output to `%s`, removed after each "

@@ -147,7 +147,7 @@ function H.write_results(section, intro, n, part)
     local ps = body:find(head, 1, true)
     if ps then
       local pe = body:find("\n### ", ps + 1, true) or #body + 1
-      body = body:sub(1, ps - 1) .. part .. body:sub(pe + 1)
+      body = body:sub(1, ps - 1) .. part:gsub("\n*$", "\n\n") .. body:sub(pe + 1)
     else
       body = body:gsub("\n*$", "\n\n") .. part
     end
