@@ -351,6 +351,41 @@ static void lsq_no_table(lua_State *L, int dbidx, const char *name, const char *
   lm_error(L, fn, "no table '%s' (%s)", name, lsq_push_table_list(L, dbidx));
 }
 
+/* The declared types create_fts recorded for the table's columns, one per
+ * result column of query (NULL: SQLite's), for the columns SQLite knows no
+ * declared type of (an FTS5 table's), leaving out the last `computed`. The
+ * strings live in a table left on the stack with the array. A table made
+ * otherwise has no record: its values give the types, as in db:query. */
+static const char *const *lsq_fts_decl(lua_State *L, int dbidx, const char *name, sqlite3_stmt *query,
+                                       int computed, const char *fn) {
+  lua_newtable(L);
+  int types = lua_gettop(L);
+  lsq_stmt *b = lsq_new_stmt(L);
+  sqlite3 *db = lsq_check(L, dbidx, fn);
+  if (sqlite3_prepare_v2(db, "SELECT col, type FROM " MODU_FTS_TYPES " WHERE fts = ?1", -1, &b->st, NULL) ==
+      SQLITE_OK) {
+    sqlite3_bind_text(b->st, 1, name, -1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = sqlite3_step(b->st)) == SQLITE_ROW) {
+      lua_pushstring(L, (const char *)sqlite3_column_text(b->st, 1));
+      lua_setfield(L, types, (const char *)sqlite3_column_text(b->st, 0));
+    }
+    if (rc != SQLITE_DONE) lm_error(L, fn, "%s", sqlite3_errmsg(db));
+  }
+  lsq_finalize(b);
+  lua_pop(L, 1);
+  int n = sqlite3_column_count(query);
+  const char **decl = lm_scratch(L, (size_t)(n ? n : 1) * sizeof *decl);
+  for (int k = 0; k < n; k++) {
+    const char *col = sqlite3_column_name(query, k);
+    decl[k] = NULL;
+    if (k >= n - computed || !col || sqlite3_column_decltype(query, k)) continue;
+    if (lua_getfield(L, types, col) == LUA_TSTRING) decl[k] = lua_tostring(L, -1);
+    lua_pop(L, 1); /* the string stays alive in types */
+  }
+  return decl;
+}
+
 /* db:read(table [, opts]) -> frame of the whole table */
 static int lsq_read(lua_State *L) {
   const char *fn = "read";
@@ -367,7 +402,9 @@ static int lsq_read(lua_State *L) {
   size_t len;
   const char *sql = lua_tolstring(L, 4, &len);
   lsq_prepare(L, 1, sql, len, fn); /* 5 */
-  lsq_fetch(L, lua_touserdata(L, 5), &o, sql, fn);
+  lsq_stmt *st = lua_touserdata(L, 5);
+  o.decl = lsq_fts_decl(L, 1, name, st->st, 0, fn); /* a full-text table's types, if create_fts made it */
+  lsq_fetch(L, st, &o, sql, fn);
   return 1;
 }
 
@@ -537,38 +574,6 @@ static void lsq_fts_indexed(lua_State *L, int dbidx, const char *name, const cha
   lua_remove(L, -2);
 }
 
-/* The declared types create_fts recorded for the table's columns, one per
- * result column of query (NULL: SQLite's); the strings live in a table left
- * on the stack with the array. A table made otherwise has no record: its
- * values give the types, as in db:query. */
-static const char *const *lsq_fts_decl(lua_State *L, int dbidx, const char *name, sqlite3_stmt *query,
-                                       const char *fn) {
-  lua_newtable(L);
-  int types = lua_gettop(L);
-  lsq_stmt *b = lsq_new_stmt(L);
-  sqlite3 *db = lsq_check(L, dbidx, fn);
-  if (sqlite3_prepare_v2(db, "SELECT col, type FROM " MODU_FTS_TYPES " WHERE fts = ?1", -1, &b->st, NULL) ==
-      SQLITE_OK) {
-    sqlite3_bind_text(b->st, 1, name, -1, SQLITE_TRANSIENT);
-    int rc;
-    while ((rc = sqlite3_step(b->st)) == SQLITE_ROW) {
-      lua_pushstring(L, (const char *)sqlite3_column_text(b->st, 1));
-      lua_setfield(L, types, (const char *)sqlite3_column_text(b->st, 0));
-    }
-    if (rc != SQLITE_DONE) lm_error(L, fn, "%s", sqlite3_errmsg(db));
-  }
-  lsq_finalize(b);
-  lua_pop(L, 1);
-  int n = sqlite3_column_count(query);
-  const char **decl = lm_scratch(L, (size_t)(n ? n : 1) * sizeof *decl);
-  for (int k = 0; k < n; k++) { /* the last two are rank and snippet */
-    const char *col = sqlite3_column_name(query, k);
-    decl[k] = NULL;
-    if (k < n - 2 && col && lua_getfield(L, types, col) == LUA_TSTRING) decl[k] = lua_tostring(L, -1);
-    if (k < n - 2 && col) lua_pop(L, 1); /* the string stays alive in types */
-  }
-  return decl;
-}
 
 /* db:search(name, query [, { limit, raw }]) -> frame of the table's columns,
  * rank and snippet (matches in [brackets]); a second value explains a query
@@ -662,7 +667,7 @@ static int lsq_search(lua_State *L) {
     lsq_bind_value(L, st->st, 1, lua_gettop(L), fn);
   }
   sqlite3_bind_int64(st->st, 2, limit);
-  modu_sql_fetch_opts o = {false, false, lsq_fts_decl(L, 1, name, st->st, fn)};
+  modu_sql_fetch_opts o = {false, false, lsq_fts_decl(L, 1, name, st->st, 2, fn)}; /* rank, snippet */
   lsq_fetch(L, st, &o, sql, fn);
   if (!short_query) return 1;
   lua_pushliteral(L, "a query of fewer than 3 characters cannot use the trigram index: "

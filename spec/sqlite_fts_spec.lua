@@ -187,6 +187,12 @@ describe("db:search", function()
       assert.are.same({ 1.5, 2.0 }, col(hits, "x"))
       assert.are.same({ "2024-01-02", "2024-05-06" }, col(hits, "note"))
     end
+    -- db:read of the full-text table gives the frame back
+    assert.is_true(d2:read("news"):equals(df))
+    -- a plain table of the same name later keeps its own declared types
+    d2:exec("CREATE TABLE plain (day TEXT)")
+    d2:exec("INSERT INTO plain VALUES ('2024-01-02')")
+    assert.are.same({ "str" }, d2:read("plain"):types())
     -- the record of types is modu's bookkeeping: not among the tables, and replaced with the table
     assert.are.same({ "news" }, d2:tables())
     d2:create_fts("news", modu.frame({ { "title", { "模都之争" } }, { "day", { "soon" } } }), { if_exists = "replace" })
