@@ -194,7 +194,7 @@ describe("db:search", function()
     d2:exec("INSERT INTO plain VALUES ('2024-01-02')")
     assert.are.same({ "str" }, d2:read("plain"):types())
     -- the record of types is modu's bookkeeping: not among the tables, and replaced with the table
-    assert.are.same({ "news" }, d2:tables())
+    assert.are.same({ "news", "plain" }, d2:tables())
     d2:create_fts("news", modu.frame({ { "title", { "模都之争" } }, { "day", { "soon" } } }), { if_exists = "replace" })
     assert.are.same({ "str", "str", "float", "str" }, d2:search("news", "模都之"):types())
     -- a failed create_fts leaves no record behind
