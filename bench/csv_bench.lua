@@ -108,15 +108,7 @@ local function main()
   local file = H.ensure_data(n)
   local size = tonumber(capture("stat -c %s " .. shq(file)))
   local load = capture("cut -d' ' -f1-3 /proc/loadavg")
-  local ready, results = {}, {}
-  for _, t in ipairs(TOOLS) do
-    local wanted = not only or (("," .. only .. ","):find("," .. t.name .. ",", 1, true) ~= nil)
-    if wanted then
-      local ok = (not t.check or H.apt_install(t.check, t.apt)) and (not t.setup or t.setup())
-      results[t.name] = { name = t.name, label = t.label, threads = t.threads, walls = {} }
-      if ok then ready[#ready + 1] = t else results[t.name].err = "not installed" end
-    end
-  end
+  local ready, results = H.setup_tools(TOOLS, only)
   -- rounds go across the tools, so a change in the machine's load hits all alike
   for round = 1, rounds do
     for _, t in ipairs(ready) do

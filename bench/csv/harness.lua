@@ -87,6 +87,22 @@ function H.ensure_data(n)
   return path
 end
 
+-- The tools to run (all, or those named in `only`, "a,b"), each installed
+-- first: the ready ones in order, and a result record per tool by name (err
+-- set for one that could not be installed)
+function H.setup_tools(tools, only)
+  local ready, results = {}, {}
+  for _, t in ipairs(tools) do
+    local wanted = not only or (("," .. only .. ","):find("," .. t.name .. ",", 1, true) ~= nil)
+    if wanted then
+      local ok = (not t.check or H.apt_install(t.check, t.apt)) and (not t.setup or t.setup())
+      results[t.name] = { name = t.name, label = t.label, threads = t.threads }
+      if ok then ready[#ready + 1] = t else results[t.name].err = "not installed" end
+    end
+  end
+  return ready, results
+end
+
 -- the table the SQLite CLI imports the file into: typed, as the others read it
 H.SQLITE_SCHEMA = "CREATE TABLE x(id1 TEXT, id2 TEXT, id3 TEXT, id4 INTEGER, id5 INTEGER, id6 INTEGER, " ..
   "v1 INTEGER, v2 INTEGER, v3 REAL)"
