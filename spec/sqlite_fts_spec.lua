@@ -197,6 +197,9 @@ describe("db:search", function()
     assert.are.same({ "news", "plain" }, d2:tables())
     d2:create_fts("news", modu.frame({ { "title", { "模都之争" } }, { "day", { "soon" } } }), { if_exists = "replace" })
     assert.are.same({ "str", "str", "float", "str" }, d2:search("news", "模都之"):types())
+    -- db:write in its place drops the record
+    d2:write("news", modu.frame({ { "x", { 1 } } }), { if_exists = "replace" })
+    assert.are.equal(0, col(d2:query("SELECT count(*) AS n FROM modu_fts_types WHERE fts = 'news'"), "n")[1])
     -- a failed create_fts leaves no record behind
     assert.is_false(pcall(d2.transaction, d2, function()
       d2:create_fts("other", df)
