@@ -1707,7 +1707,9 @@ static void csv_flush(csv_out *o) {
     /* Linux starts writing back dirty pages on DONTNEED (and drops the
      * clean ones, which the writer will not read again) */
     if (fflush(o->fp) != 0) o->err = errno ? errno : EIO;
+#if defined(POSIX_FADV_DONTNEED) /* not on every system (macOS has none) */
     else (void)posix_fadvise(o->sync_fd, 0, 0, POSIX_FADV_DONTNEED);
+#endif
     o->unsynced = 0;
   }
 }
