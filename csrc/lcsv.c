@@ -354,7 +354,7 @@ static int lc_write_csv(lua_State *L) {
 }
 
 typedef struct lc_membox {
-  char *buf; /* open_memstream's buffer, freed by the finaliser */
+  char *buf; /* the text, freed by the finaliser if an error comes first */
 } lc_membox;
 
 static int lc_mem_gc(lua_State *L) {
@@ -378,13 +378,8 @@ static int lc_to_csv(lua_State *L) {
   }
   lua_setmetatable(L, -2);
   size_t len = 0;
-  FILE *fp = open_memstream(&b->buf, &len);
-  if (!fp) return lm_error(L, fn, "out of memory");
   modu_err e;
-  int rc = modu_csv_write(f, fp, &w, &e);
-  int closed = fclose(fp); /* sets buf and len */
-  if (rc) return lm_core_error(L, fn, &e);
-  if (closed || !b->buf) return lm_error(L, fn, "out of memory");
+  if (modu_csv_write_mem(f, &w, &b->buf, &len, &e)) return lm_core_error(L, fn, &e);
   lua_pushlstring(L, b->buf, len);
   free(b->buf);
   b->buf = NULL;

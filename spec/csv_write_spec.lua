@@ -270,6 +270,16 @@ describe("read_csv(write_csv(df))", function()
     assert.are.equal("d\n" .. table.concat(want, "\n") .. "\n", text)
   end)
 
+  it("gives back fields longer than the output buffer, quoted or not, in a file and in a string", function()
+    local long = ("模都,"):rep(300000) -- 2.1 MB with separators: quoted
+    local plain = ("x"):rep(3 * 2 ^ 20)
+    local df = modu.frame({ { "a", { long, "short", plain } }, { "n", { 1, 2, 3 } } })
+    local path = tmpdir() .. "/long.csv"
+    df:write_csv(path)
+    assert.is_true(modu.read_csv(path):equals(df))
+    assert.is_true(modu.parse_csv(df:to_csv()):equals(df))
+  end)
+
   it("gives back a frame of many rows through a file", function()
     local n = 200000
     local df = modu.frame({

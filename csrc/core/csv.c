@@ -1684,22 +1684,24 @@ modu_frame *modu_csv_read(modu_csv *r, modu_err *e) {
 /* ---- writer ---- */
 
 /* The output goes through one buffer of CSV_OUT_CAP bytes, handed to the
- * FILE in whole blocks; numbers are formatted straight into it. */
+ * FILE in whole blocks; numbers are formatted straight into it. Without a
+ * FILE the buffer grows instead and ends up holding the whole text. */
 #define CSV_OUT_CAP ((size_t)1 << 20)
-#define CSV_FIELD_ROOM 64 /* the most a number, date or bool takes */
-
+#define CSV_MEM_CAP ((size_t)1 << 16) /* where the text in memory starts */
+#define CSV_FIELD_ROOM 64             /* the most a number, date or bool takes */
 #define CSV_SYNC_EVERY ((size_t)16 << 20)
 
 typedef struct csv_out {
-  FILE *fp;
+  FILE *fp;        /* NULL: the text stays in buf */
   char *buf;
-  size_t n;
-  int err;       /* errno of the first failed write, 0 while none */
-  int sync_fd;   /* see modu_csv_wopts */
+  size_t n, cap;
+  int err;         /* errno of the first failed write, 0 while none */
+  int sync_fd;     /* see modu_csv_wopts */
   size_t unsynced; /* bytes written since the last hint */
 } csv_out;
 
 static void csv_flush(csv_out *o) {
+  if (!o->fp) return;
   if (o->n && !o->err && fwrite(o->buf, 1, o->n, o->fp) != o->n) o->err = errno ? errno : EIO;
   o->unsynced += o->n;
   o->n = 0;
@@ -1714,20 +1716,42 @@ static void csv_flush(csv_out *o) {
   }
 }
 
-/* where up to `need` (<= CSV_OUT_CAP) bytes can go */
+/* makes room for need more bytes: a flush, or a bigger buffer. When memory
+ * runs out the text so far is dropped (the write fails anyway), so that the
+ * buffer always has CSV_FIELD_ROOM bytes free. */
+static void csv_make_room(csv_out *o, size_t need) {
+  if (o->fp) {
+    csv_flush(o);
+    return;
+  }
+  size_t cap = o->cap * 2 > o->n + need ? o->cap * 2 : o->n + need;
+  char *p = cap > o->cap ? realloc(o->buf, cap) : NULL;
+  if (!p) {
+    if (!o->err) o->err = ENOMEM;
+    o->n = 0;
+    return;
+  }
+  o->buf = p;
+  o->cap = cap;
+}
+
+/* where up to `need` (<= CSV_FIELD_ROOM, or any size without a FILE) bytes can go */
 static inline char *csv_room(csv_out *o, size_t need) {
-  if (o->n + need > CSV_OUT_CAP) csv_flush(o);
+  if (o->n + need > o->cap) csv_make_room(o, need);
   return o->buf + o->n;
 }
 
 static void csv_emit(csv_out *o, const char *s, size_t len) {
-  if (len > CSV_OUT_CAP) {
+  if (o->fp && len > o->cap) { /* longer than the buffer: straight to the file */
     csv_flush(o);
     if (!o->err && fwrite(s, 1, len, o->fp) != len) o->err = errno ? errno : EIO;
     return;
   }
-  memcpy(csv_room(o, len), s, len);
-  o->n += len;
+  char *p = csv_room(o, len);
+  if (o->n + len <= o->cap) { /* false only after running out of memory */
+    memcpy(p, s, len);
+    o->n += len;
+  }
 }
 
 /* Quoted when it holds a separator, quote or line break, is empty, is an NA
@@ -1821,10 +1845,10 @@ static void csv_emit_value(csv_out *o, const csv_wcol *wc, int64_t i, const modu
   }
 }
 
-int modu_csv_write(const modu_frame *f, FILE *fp, const modu_csv_wopts *w, modu_err *e) {
-  csv_out o = {fp, malloc(CSV_OUT_CAP), 0, 0, w->sync_fd, 0};
+/* writes f through o, whose buffer is set; frees the buffer when o has a FILE */
+static int csv_write_to(csv_out *o, const modu_frame *f, const modu_csv_wopts *w, modu_err *e) {
   csv_wcol *cols = calloc((size_t)(f->ncol ? f->ncol : 1), sizeof *cols);
-  bool oom = !o.buf || !cols;
+  bool oom = !o->buf || !cols;
   for (int k = 0; k < f->ncol && !oom; k++) {
     cols[k].c = f->cols[k];
     if (f->cols[k]->type == MODU_STR) {
@@ -1834,30 +1858,46 @@ int modu_csv_write(const modu_frame *f, FILE *fp, const modu_csv_wopts *w, modu_
   }
   if (!oom && w->header) {
     for (int k = 0; k < f->ncol; k++) {
-      if (k) csv_emit(&o, &w->sep, 1);
-      csv_emit_text(&o, f->names[k], strlen(f->names[k]), w);
+      if (k) csv_emit(o, &w->sep, 1);
+      csv_emit_text(o, f->names[k], strlen(f->names[k]), w);
     }
-    csv_emit(&o, "\n", 1);
+    csv_emit(o, "\n", 1);
   }
-  for (int64_t i = 0; i < f->nrow && !oom && !o.err; i++) {
+  for (int64_t i = 0; i < f->nrow && !oom && !o->err; i++) {
     /* a one-column row that is NA would be a blank line, which readers skip:
      * it is written as the NA token instead */
-    if (f->ncol == 1 && modu_col_isna(f->cols[0], i) && !*w->na) csv_emit(&o, "NA", 2);
+    if (f->ncol == 1 && modu_col_isna(f->cols[0], i) && !*w->na) csv_emit(o, "NA", 2);
     for (int k = 0; k < f->ncol; k++) {
       if (k) {
-        *csv_room(&o, 1) = w->sep;
-        o.n++;
+        *csv_room(o, 1) = w->sep;
+        o->n++;
       }
-      csv_emit_value(&o, &cols[k], i, w);
+      csv_emit_value(o, &cols[k], i, w);
     }
-    *csv_room(&o, 1) = '\n';
-    o.n++;
+    *csv_room(o, 1) = '\n';
+    o->n++;
   }
-  if (!oom) csv_flush(&o);
+  if (!oom) csv_flush(o);
   for (int k = 0; cols && k < f->ncol; k++) free(cols[k].quote);
   free(cols);
-  free(o.buf);
-  if (oom) return modu_errf(e, "out of memory");
-  if (o.err) return modu_errf(e, "write failed: %s", strerror(o.err));
+  if (o->fp || oom || o->err) {
+    free(o->buf);
+    o->buf = NULL;
+  }
+  if (oom || o->err == ENOMEM) return modu_errf(e, "out of memory");
+  if (o->err) return modu_errf(e, "write failed: %s", strerror(o->err));
   return 0;
+}
+
+int modu_csv_write(const modu_frame *f, FILE *fp, const modu_csv_wopts *w, modu_err *e) {
+  csv_out o = {fp, malloc(CSV_OUT_CAP), 0, CSV_OUT_CAP, 0, w->sync_fd, 0};
+  return csv_write_to(&o, f, w, e);
+}
+
+int modu_csv_write_mem(const modu_frame *f, const modu_csv_wopts *w, char **text, size_t *len, modu_err *e) {
+  csv_out o = {NULL, malloc(CSV_MEM_CAP), 0, CSV_MEM_CAP, 0, -1, 0};
+  int rc = csv_write_to(&o, f, w, e);
+  *text = o.buf;
+  *len = o.n;
+  return rc;
 }
