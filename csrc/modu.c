@@ -217,7 +217,9 @@ lua_Integer lm_check_int(lua_State *L, int idx, lua_Integer lo, lua_Integer hi, 
   lua_Integer v = lua_type(L, idx) == LUA_TNUMBER ? lua_tointegerx(L, idx, &ok) : 0;
   if (ok && v >= lo && v <= hi) return v;
   const char *given = lm_given(L, idx, lua_type(L, idx) == LUA_TNUMBER);
-  if (lo == 0 && hi == LUA_MAXINTEGER)
+  if (lo == LUA_MININTEGER && hi == LUA_MAXINTEGER)
+    lm_error(L, fn, "%s must be an integer, got %s", what, given);
+  else if (lo == 0 && hi == LUA_MAXINTEGER)
     lm_error(L, fn, "%s must be a non-negative integer, got %s", what, given);
   else if (hi == LUA_MAXINTEGER)
     lm_error(L, fn, "%s must be an integer >= %lld, got %s", what, (long long)lo, given);
