@@ -7,7 +7,7 @@
 -- `make bench` runs it (N=1e6 quick, N=1e7 the reference); it prints a table
 -- and writes the "## CSV write" section of bench/RESULTS.md.
 -- Environment: N rows; CSV_WRITE_ROUNDS writes per tool (best wall time kept;
--- 3, or 1 from 1e7 rows); CSV_BENCH_TOOLS=modu,duckdb,... only those (and then
+-- 3, or 2 from 1e7 rows); CSV_BENCH_TOOLS=modu,duckdb,... only those (and then
 -- RESULTS.md is left alone).
 local H = dofile("bench/csv/harness.lua")
 local shq, capture, fmt_n, fmt_s = H.shq, H.capture, H.fmt_n, H.fmt_s
@@ -102,7 +102,7 @@ end
 local function main()
   local n = math.tointeger(tonumber(os.getenv("N") or "1e6"))
   assert(n and n >= 100, "csv_write_bench: N must be a whole number >= 100")
-  local rounds = math.tointeger(tonumber(os.getenv("CSV_WRITE_ROUNDS") or (n >= 1e7 and "1" or "3")))
+  local rounds = math.tointeger(tonumber(os.getenv("CSV_WRITE_ROUNDS") or (n >= 1e7 and "2" or "3")))
   local only = os.getenv("CSV_BENCH_TOOLS")
   H.build_clock()
   local file = H.ensure_data(n)
