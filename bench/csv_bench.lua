@@ -6,90 +6,14 @@
 -- Environment: N rows; CSV_BENCH_ROUNDS reads per tool (best wall time kept;
 -- 3, or 2 from 1e7 rows); CSV_BENCH_TOOLS=modu,duckdb,... only those (and then
 -- RESULTS.md is left alone).
-local DATA = "bench/data"
-local NODE_DIR = "bench/.node"
-local DUCKDB_NPM = "@duckdb/node-api@1.5.6-r.1"
-local RESULTS = "bench/RESULTS.md"
+local H = dofile("bench/csv/harness.lua")
+local NODE_DIR, LUA = H.NODE_DIR, H.LUA
 local SECTION = "## CSV read"
 local TARGET_MBS = 250
-
-local LUA = "lua5.4"
-if arg then -- the interpreter running us, for the Lua readers
-  local i = -1
-  while arg[i - 1] do i = i - 1 end
-  LUA = arg[i] or LUA
-end
-
-local function shq(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
-local function sh(cmd) return os.execute(cmd) == true end
-local function log(fmt, ...) io.stderr:write(("csv_bench: " .. fmt .. "\n"):format(...)) end
-
-local function capture(cmd)
-  local p = io.popen(cmd .. " 2>/dev/null")
-  local s = p and p:read("a") or ""
-  if p then p:close() end
-  return (s:gsub("%s+$", ""))
-end
-
-local function exists(path)
-  local f = io.open(path)
-  if f then f:close() end
-  return f ~= nil
-end
-
-local function lua_env()
-  return ("LUA_PATH=%s LUA_CPATH=%s"):format(shq(os.getenv("LUA_PATH") or "lua/?.lua;lua/?/init.lua;;"),
-    shq(DATA .. "/?.so;" .. (os.getenv("LUA_CPATH") or "build/?.so;;")))
-end
-
--- the wall clock the Lua readers use: bench/dbbench/clock.c, built as bench/dbbench does
-local function build_clock()
-  local so, src = DATA .. "/dbbench_clock.so", "bench/dbbench/clock.c"
-  if exists(so) and tonumber(capture("stat -c %Y " .. shq(so))) >= tonumber(capture("stat -c %Y " .. shq(src))) then
-    return
-  end
-  local inc = capture("pkg-config --cflags lua5.4")
-  if inc == "" then inc = "-I/usr/include/lua5.4" end
-  local cc = "${CC:-cc} -std=c11 -O2 -fPIC -shared -Wall -Wextra -Werror"
-  assert(sh(("mkdir -p %s && %s %s %s -o %s.tmp && mv %s.tmp %s"):format(DATA, cc, inc, shq(src), shq(so), shq(so),
-    shq(so))), "csv_bench: could not compile " .. src)
-end
-
--- installs Debian packages unless `check` already succeeds; false when still missing
-local function apt_install(check, pkgs)
-  if sh("{ " .. check .. "; } >/dev/null 2>&1") then return true end
-  log("installing %s", table.concat(pkgs, " "))
-  local sudo = capture("id -u") ~= "0" and "sudo " or ""
-  sh(sudo .. "env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && " .. sudo ..
-    "env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends " ..
-    table.concat(pkgs, " ") .. " >/dev/null")
-  return sh("{ " .. check .. "; } >/dev/null 2>&1")
-end
-
-local function ensure_duckdb()
-  if not apt_install("command -v node && command -v npm", { "nodejs", "npm" }) then return false end
-  if exists(NODE_DIR .. "/node_modules/@duckdb/node-api/package.json") then return true end
-  log("installing %s under %s", DUCKDB_NPM, NODE_DIR)
-  -- the .gitignore inside keeps the whole folder out of git
-  sh("mkdir -p " .. NODE_DIR .. " && printf '*\\n' > " .. NODE_DIR .. "/.gitignore")
-  return sh(("npm install --prefix %s --no-audit --no-fund --loglevel=error %s >&2"):format(NODE_DIR, DUCKDB_NPM))
-end
-
--- the db-benchmark file, shared with bench/dbbench (same name, same generator)
-local function ensure_data(n)
-  local path = ("%s/dbbench_v1_N%d.csv"):format(DATA, n)
-  local f = io.open(path)
-  local head = f and f:read("l")
-  if f then f:close() end
-  if head == "id1,id2,id3,id4,id5,id6,v1,v2,v3" then return path end
-  log("generating %d rows into %s", n, path)
-  assert(sh(("mkdir -p %s && %s %s bench/dbbench/gen.lua %d %s"):format(DATA, lua_env(), LUA, n, shq(path))),
-    "csv_bench: bench/dbbench/gen.lua failed")
-  return path
-end
-
-local SQLITE_SCHEMA = "CREATE TABLE x(id1 TEXT, id2 TEXT, id3 TEXT, id4 INTEGER, id5 INTEGER, id6 INTEGER, " ..
-  "v1 INTEGER, v2 INTEGER, v3 REAL)"
+local shq, capture, lua_env, fmt_n, fmt_s = H.shq, H.capture, H.lua_env, H.fmt_n, H.fmt_s
+local log = H.logger("csv_bench")
+local ensure_duckdb = H.ensure_duckdb
+local SQLITE_SCHEMA = H.SQLITE_SCHEMA
 
 -- every reader prints one line of key=value pairs: wall, cpu, rows, hwm_kib
 local TOOLS = {
@@ -124,24 +48,7 @@ local TOOLS = {
     cmd = function(file) return ("%s %s bench/csv/read_lua.lua %s"):format(lua_env(), LUA, shq(file)) end },
 }
 
-local function parse_report(text)
-  local t = {}
-  for k, v in text:gmatch("([%w_]+)=(%S+)") do t[k] = tonumber(v) or v end
-  if t.cpu_u then t.cpu = t.cpu_u + t.cpu_s end
-  return t
-end
-
-local function fmt_n(n)
-  local e = math.floor(math.log(n, 10) + 0.5)
-  if 10 ^ e == n then return ("1e%d"):format(e) end
-  return tostring(n)
-end
-
-local function fmt_s(x)
-  if x >= 100 then return ("%.0f"):format(x) end
-  if x >= 10 then return ("%.1f"):format(x) end
-  return ("%.2f"):format(x)
-end
+local parse_report = H.parse_report
 
 local function section(ctx, rows)
   local out = {}
@@ -187,32 +94,9 @@ local function section(ctx, rows)
   return table.concat(out, "\n")
 end
 
--- replaces this N's part of the CSV section of RESULTS.md, keeping everything else
 local function write_results(ctx, part)
-  local f = io.open(RESULTS)
-  local text = f and f:read("a") or "# modu benchmarks\n\n"
-  if f then f:close() end
-  local head = ("### N = %s "):format(fmt_n(ctx.n))
-  local s, e = text:find(SECTION .. "\n", 1, true)
-  if not s then
-    text = text:gsub("\n*$", "\n\n") .. SECTION .. "\n\nWritten by `bench/csv_bench.lua` (`make bench`); one part "
-      .. "per N. Each reader loads the whole file into its own typed table.\n\n" .. part
-  else
-    local next_section = text:find("\n## ", e, true) or #text + 1
-    local body = text:sub(e + 1, next_section - 1)
-    local ps = body:find(head, 1, true)
-    if ps then
-      local pe = body:find("\n### ", ps + 1, true) or #body + 1
-      body = body:sub(1, ps - 1) .. part .. body:sub(pe + 1)
-    else
-      body = body:gsub("\n*$", "\n\n") .. part
-    end
-    text = text:sub(1, e) .. body .. text:sub(next_section)
-  end
-  f = assert(io.open(RESULTS .. ".tmp", "w"))
-  f:write((text:gsub("\n*$", "\n")))
-  f:close()
-  assert(os.rename(RESULTS .. ".tmp", RESULTS))
+  H.write_results(SECTION, "Written by `bench/csv_bench.lua` (`make bench`); one part per N. Each reader loads the "
+    .. "whole file into its own typed table.", ctx.n, part)
 end
 
 local function main()
@@ -220,19 +104,11 @@ local function main()
   assert(n and n >= 100, "csv_bench: N must be a whole number >= 100")
   local rounds = math.tointeger(tonumber(os.getenv("CSV_BENCH_ROUNDS") or (n >= 1e7 and "2" or "3")))
   local only = os.getenv("CSV_BENCH_TOOLS")
-  build_clock()
-  local file = ensure_data(n)
+  H.build_clock()
+  local file = H.ensure_data(n)
   local size = tonumber(capture("stat -c %s " .. shq(file)))
   local load = capture("cut -d' ' -f1-3 /proc/loadavg")
-  local ready, results = {}, {}
-  for _, t in ipairs(TOOLS) do
-    local wanted = not only or (("," .. only .. ","):find("," .. t.name .. ",", 1, true) ~= nil)
-    if wanted then
-      local ok = (not t.check or apt_install(t.check, t.apt)) and (not t.setup or t.setup())
-      results[t.name] = { name = t.name, label = t.label, threads = t.threads, walls = {} }
-      if ok then ready[#ready + 1] = t else results[t.name].err = "not installed" end
-    end
-  end
+  local ready, results = H.setup_tools(TOOLS, only)
   -- rounds go across the tools, so a change in the machine's load hits all alike
   for round = 1, rounds do
     for _, t in ipairs(ready) do
@@ -261,21 +137,9 @@ local function main()
   end
   local modu = results.modu
   assert(modu and modu.wall, "csv_bench: modu did not read the file: " .. tostring(modu and modu.err))
-  local versions = { "modu 0.1.0", _VERSION }
-  for _, r in ipairs(rows) do
-    if type(r.version) == "string" then versions[#versions + 1] = (r.version:gsub("_", " ")) end
-  end
-  local sqlite = capture("sqlite3 --version | cut -d' ' -f1")
-  if sqlite ~= "" then versions[#versions + 1] = "SQLite " .. sqlite end
-  local seen, vlist = {}, {}
-  for _, v in ipairs(versions) do
-    if not seen[v] then seen[v], vlist[#vlist + 1] = true, v end
-  end
   local ctx = {
     n = n, rounds = rounds, file = file, size = size, load = load, modu = modu, floor = floor,
-    date = os.date("!%Y-%m-%d %H:%M UTC"), versions = table.concat(vlist, "; "),
-    machine = ("%s cores, %s, Linux %s"):format(capture("nproc"), capture("grep -m1 'model name' /proc/cpuinfo | "
-      .. "cut -d: -f2 | sed 's/^ *//'"), capture("uname -r")),
+    date = os.date("!%Y-%m-%d %H:%M UTC"), versions = H.versions(rows), machine = H.machine(),
   }
   local part = section(ctx, rows)
   print(SECTION)

@@ -2,7 +2,8 @@
 -- N (rows) comes from the environment, as `make bench N=1e6`.
 package.path = "bench/?.lua;" .. package.path
 local results, failed = {}, {}
-for _, name in ipairs({ "memory", "dbbench", "text_bench", "sqlite_bench", "csv_bench", "stats_bench" }) do
+local BENCHES = { "memory", "dbbench", "text_bench", "sqlite_bench", "csv_bench", "csv_write_bench", "stats_bench" }
+for _, name in ipairs(BENCHES) do
   -- a benchmark is bench/NAME.lua, or bench/NAME/run.lua when it has files of its own
   local dir = "bench/" .. name .. "/run.lua"
   local f = io.open(dir)

@@ -19,28 +19,9 @@ static const char *const csv_read_opts[] = {"sep",     "quote",   "comment", "sk
                                             "columns", "types",   NULL};
 static const char *const csv_write_opts[] = {"sep", "quote", "na", "header", NULL};
 
-/* unknown keys are mistakes worth naming */
-static void lc_check_keys(lua_State *L, int idx, const char *const *valid, const char *fn) {
-  for (lua_pushnil(L); lua_next(L, idx); lua_pop(L, 1)) {
-    bool ok = false;
-    if (lua_type(L, -2) == LUA_TSTRING)
-      for (int i = 0; valid[i] && !ok; i++) ok = strcmp(valid[i], lua_tostring(L, -2)) == 0;
-    if (!ok) {
-      const char *key = luaL_tolstring(L, -2, NULL);
-      luaL_Buffer b;
-      luaL_buffinit(L, &b);
-      for (int i = 0; valid[i]; i++) {
-        if (i) luaL_addstring(&b, ", ");
-        luaL_addstring(&b, valid[i]);
-      }
-      luaL_pushresult(&b);
-      lm_error(L, fn, "unknown option '%s' (options: %s)", key, lua_tostring(L, -1));
-    }
-  }
-}
-
 /* a one-character option; false gives 0 where allowed */
 static char lc_char(lua_State *L, int opts, const char *key, char dflt, bool allow_false, const char *fn) {
+  if (!opts) return dflt;
   lua_getfield(L, opts, key);
   char c = dflt;
   if (allow_false && lua_isboolean(L, -1) && !lua_toboolean(L, -1)) {
@@ -57,45 +38,6 @@ static char lc_char(lua_State *L, int opts, const char *key, char dflt, bool all
   }
   lua_pop(L, 1);
   return c;
-}
-
-static int64_t lc_count(lua_State *L, int opts, const char *key, int64_t dflt, const char *fn) {
-  lua_getfield(L, opts, key);
-  int64_t v = dflt;
-  if (!lua_isnil(L, -1)) {
-    int ok;
-    v = lua_tointegerx(L, -1, &ok);
-    if (!ok || v < 0 || lua_type(L, -1) != LUA_TNUMBER)
-      lm_error(L, fn, "%s must be a non-negative integer, got %s", key, luaL_tolstring(L, -1, NULL));
-  }
-  lua_pop(L, 1);
-  return v;
-}
-
-static bool lc_bool(lua_State *L, int opts, const char *key, bool dflt, const char *fn) {
-  lua_getfield(L, opts, key);
-  bool v = dflt;
-  if (!lua_isnil(L, -1)) {
-    if (!lua_isboolean(L, -1)) lm_error(L, fn, "%s must be true or false, got %s", key, lm_typename(L, -1));
-    v = lua_toboolean(L, -1);
-  }
-  lua_pop(L, 1);
-  return v;
-}
-
-/* an enumerated string option: the index in choices */
-static int lc_choice(lua_State *L, int opts, const char *key, const char *const *choices, const char *fn) {
-  lua_getfield(L, opts, key);
-  int v = 0;
-  if (!lua_isnil(L, -1)) {
-    v = -1;
-    const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-    for (int i = 0; s && choices[i]; i++)
-      if (strcmp(s, choices[i]) == 0) v = i;
-    if (v < 0) lm_error(L, fn, "%s must be \"%s\" or \"%s\", got %s", key, choices[0], choices[1], luaL_tolstring(L, -1, NULL));
-  }
-  lua_pop(L, 1);
-  return v;
 }
 
 /* "columns: a, b, c" of the file, pushed onto the Lua stack (it is only used
@@ -133,13 +75,12 @@ static int lc_read(lua_State *L, bool from_file) {
   size_t srclen;
   const char *src = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &srclen) : NULL;
   if (!src) return lm_error(L, fn, "expected %s, got %s", from_file ? "a file path" : "CSV text", lm_typename(L, 1));
-  if (!lua_isnoneornil(L, 2) && !lua_istable(L, 2)) return lm_error(L, fn, "options must be a table, got %s", lm_typename(L, 2));
   lua_settop(L, 2);
+  lm_opts(L, 2, csv_read_opts, fn);
   if (lua_isnil(L, 2)) {
     lua_newtable(L);
     lua_replace(L, 2);
   }
-  lc_check_keys(L, 2, csv_read_opts, fn);
   modu_csv_opts o;
   modu_csv_opts_default(&o);
   o.sep = lc_char(L, 2, "sep", 0, false, fn);
@@ -148,13 +89,13 @@ static int lc_read(lua_State *L, bool from_file) {
   o.decimal = lc_char(L, 2, "decimal", '.', false, fn);
   o.thousands = lc_char(L, 2, "thousands", 0, true, fn);
   if (o.decimal == o.thousands) return lm_error(L, fn, "decimal and thousands must differ");
-  o.skip = lc_count(L, 2, "skip", 0, fn);
-  o.n_max = lc_count(L, 2, "n_max", -1, fn);
-  o.header = lc_bool(L, 2, "header", true, fn);
-  o.trim = lc_bool(L, 2, "trim", false, fn);
+  o.skip = lm_opt_int(L, 2, "skip", 0, 0, LUA_MAXINTEGER, fn);
+  o.n_max = lm_opt_int(L, 2, "n_max", -1, 0, LUA_MAXINTEGER, fn);
+  o.header = lm_opt_bool(L, 2, "header", true, fn);
+  o.trim = lm_opt_bool(L, 2, "trim", false, fn);
   static const char *const ragged[] = {"error", "pad", NULL}, *const invalid[] = {"error", "replace", NULL};
-  o.ragged_pad = lc_choice(L, 2, "ragged", ragged, fn) == 1;
-  o.invalid_replace = lc_choice(L, 2, "invalid", invalid, fn) == 1;
+  o.ragged_pad = lm_opt_choice(L, 2, "ragged", ragged, 0, fn) == 1;
+  o.invalid_replace = lm_opt_choice(L, 2, "invalid", invalid, 0, fn) == 1;
   lua_getfield(L, 2, "na"); /* 3: the NA tokens stay alive here while reading */
   if (!lua_isnil(L, 3)) {
     if (!lua_istable(L, 3)) return lm_error(L, fn, "na must be an array of strings, got %s", lm_typename(L, 3));
@@ -268,22 +209,12 @@ static int lc_read_csv(lua_State *L) { return lc_read(L, true); }
 static int lc_parse_csv(lua_State *L) { return lc_read(L, false); }
 
 static void lc_write_opts(lua_State *L, int idx, modu_csv_wopts *w, const char *fn) {
-  w->sep = ',';
-  w->quote = '"';
-  w->na = "";
-  w->header = true;
-  if (lua_isnoneornil(L, idx)) return;
-  if (!lua_istable(L, idx)) lm_error(L, fn, "options must be a table, got %s", lm_typename(L, idx));
-  lc_check_keys(L, idx, csv_write_opts, fn);
-  w->sep = lc_char(L, idx, "sep", ',', false, fn);
-  w->quote = lc_char(L, idx, "quote", '"', false, fn);
-  w->header = lc_bool(L, idx, "header", true, fn);
-  lua_getfield(L, idx, "na");
-  if (!lua_isnil(L, -1)) {
-    if (lua_type(L, -1) != LUA_TSTRING) lm_error(L, fn, "na must be a string, got %s", lm_typename(L, -1));
-    w->na = lua_tostring(L, -1); /* alive in the options table */
-  }
-  lua_pop(L, 1);
+  int opts = lm_opts(L, idx, csv_write_opts, fn);
+  w->sep = lc_char(L, opts, "sep", ',', false, fn);
+  w->quote = lc_char(L, opts, "quote", '"', false, fn);
+  w->header = lm_opt_bool(L, opts, "header", true, fn);
+  w->na = lm_opt_str(L, opts, "na", "", fn); /* alive in the options table */
+  w->sync_fd = -1;
   if (w->sep == w->quote) lm_error(L, fn, "sep and quote must differ");
 }
 
@@ -405,6 +336,7 @@ static int lc_write_csv(lua_State *L) {
     close(fd);
     return lc_write_fail(L, b, path, "%s", strerror(err));
   }
+  w.sync_fd = fd;
   if (modu_csv_write(f, b->fp, &w, &e)) return lc_write_fail(L, b, path, "%s", e.msg);
   int rc = fflush(b->fp);
   if (rc == 0) rc = fsync(fileno(b->fp));
@@ -422,7 +354,7 @@ static int lc_write_csv(lua_State *L) {
 }
 
 typedef struct lc_membox {
-  char *buf; /* open_memstream's buffer, freed by the finaliser */
+  char *buf; /* the text, freed by the finaliser if an error comes first */
 } lc_membox;
 
 static int lc_mem_gc(lua_State *L) {
@@ -446,13 +378,8 @@ static int lc_to_csv(lua_State *L) {
   }
   lua_setmetatable(L, -2);
   size_t len = 0;
-  FILE *fp = open_memstream(&b->buf, &len);
-  if (!fp) return lm_error(L, fn, "out of memory");
   modu_err e;
-  int rc = modu_csv_write(f, fp, &w, &e);
-  int closed = fclose(fp); /* sets buf and len */
-  if (rc) return lm_core_error(L, fn, &e);
-  if (closed || !b->buf) return lm_error(L, fn, "out of memory");
+  if (modu_csv_write_mem(f, &w, &b->buf, &len, &e)) return lm_core_error(L, fn, &e);
   lua_pushlstring(L, b->buf, len);
   free(b->buf);
   b->buf = NULL;

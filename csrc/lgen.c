@@ -118,10 +118,7 @@ static void gen_seed(lua_State *L, int idx, modu_rng *r, const char *fn) {
 
 static double gen_num(lua_State *L, int idx, double dflt, const char *fn, const char *what) {
   if (lua_isnoneornil(L, idx)) return dflt;
-  if (lua_type(L, idx) != LUA_TNUMBER) lm_error(L, fn, "%s must be a number, got %s", what, lm_typename(L, idx));
-  double x = lua_tonumber(L, idx);
-  if (!isfinite(x)) lm_error(L, fn, "%s must be finite", what);
-  return x;
+  return lm_check_num(L, idx, true, what, fn);
 }
 
 /* uniform(n, lo = 0, hi = 1, seed): lo + (hi - lo) * u, u in [0, 1) */

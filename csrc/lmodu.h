@@ -73,6 +73,28 @@ modu_column *lm_as_column(lua_State *L, int idx, int64_t n, const char *fn, cons
 void *lm_scratch(lua_State *L, size_t bytes);
 int lm_check_type_name(lua_State *L, int idx, const char *fn);
 
+/* Options tables and checked values. Messages name the function, the option,
+ * what was given (the type when it is of the wrong type, else the value) and
+ * what would be valid: "read_csv: skip must be a non-negative integer, got -1".
+ * lm_opts checks that idx holds a table (or nothing) whose keys are all in
+ * valid (NULL-ended), and returns its absolute index, or 0 when there is none;
+ * the lm_opt_* readers take that index and give dflt for 0 or an absent key. */
+int lm_opts(lua_State *L, int idx, const char *const *valid, const char *fn);
+bool lm_opt_bool(lua_State *L, int opts, const char *key, bool dflt, const char *fn);
+lua_Integer lm_opt_int(lua_State *L, int opts, const char *key, lua_Integer dflt, lua_Integer lo, lua_Integer hi,
+                       const char *fn);
+double lm_opt_num(lua_State *L, int opts, const char *key, double dflt, bool finite, const char *fn);
+/* the index of the value in choices (NULL-ended); dflt when absent */
+int lm_opt_choice(lua_State *L, int opts, const char *key, const char *const *choices, int dflt, const char *fn);
+/* the string stays valid while the options table holds it; dflt when absent */
+const char *lm_opt_str(lua_State *L, int opts, const char *key, const char *dflt, const char *fn);
+/* the same checks on the value at idx, called `what` in the message */
+bool lm_check_bool(lua_State *L, int idx, const char *what, const char *fn);
+lua_Integer lm_check_int(lua_State *L, int idx, lua_Integer lo, lua_Integer hi, const char *what, const char *fn);
+double lm_check_num(lua_State *L, int idx, bool finite, const char *what, const char *fn);
+int lm_check_choice(lua_State *L, int idx, const char *const *choices, const char *what, const char *fn);
+const char *lm_check_str(lua_State *L, int idx, const char *what, const char *fn);
+
 /* print options from the environment (COLUMNS) */
 void lm_print_opts(modu_print_opts *o);
 

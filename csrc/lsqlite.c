@@ -61,54 +61,6 @@ static const char *lsq_excerpt(const char *sql, char *buf, size_t cap) {
   return buf;
 }
 
-/* ---- options ---- */
-
-static void lsq_check_keys(lua_State *L, int idx, const char *const *valid, const char *list, const char *fn) {
-  for (lua_pushnil(L); lua_next(L, idx); lua_pop(L, 1)) {
-    bool ok = false;
-    if (lua_type(L, -2) == LUA_TSTRING)
-      for (int i = 0; valid[i] && !ok; i++) ok = strcmp(valid[i], lua_tostring(L, -2)) == 0;
-    if (!ok) lm_error(L, fn, "unknown option '%s' (options: %s)", luaL_tolstring(L, -2, NULL), list);
-  }
-}
-
-/* the options table at idx (nil: none) after a check of its keys; 0 if absent */
-static int lsq_opts(lua_State *L, int idx, const char *const *valid, const char *list, const char *fn) {
-  if (lua_isnoneornil(L, idx)) return 0;
-  if (!lua_istable(L, idx)) lm_error(L, fn, "options must be a table, got %s", lm_typename(L, idx));
-  lsq_check_keys(L, idx, valid, list, fn);
-  return lua_absindex(L, idx);
-}
-
-/* index of the string option key in choices (0, the default, when absent) */
-static int lsq_choice(lua_State *L, int opts, const char *key, const char *const *choices, const char *list,
-                      const char *fn) {
-  if (!opts) return 0;
-  lua_getfield(L, opts, key);
-  int v = 0;
-  if (!lua_isnil(L, -1)) {
-    v = -1;
-    const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-    for (int i = 0; s && choices[i]; i++)
-      if (strcmp(s, choices[i]) == 0) v = i;
-    if (v < 0) lm_error(L, fn, "%s must be one of %s, got %s", key, list, luaL_tolstring(L, -1, NULL));
-  }
-  lua_pop(L, 1);
-  return v;
-}
-
-static bool lsq_bool_opt(lua_State *L, int opts, const char *key, bool dflt, const char *fn) {
-  if (!opts) return dflt;
-  lua_getfield(L, opts, key);
-  bool v = dflt;
-  if (!lua_isnil(L, -1)) {
-    if (!lua_isboolean(L, -1)) lm_error(L, fn, "%s must be true or false, got %s", key, lm_typename(L, -1));
-    v = lua_toboolean(L, -1);
-  }
-  lua_pop(L, 1);
-  return v;
-}
-
 /* a table or column name: non-empty UTF-8 text without NUL */
 static const char *lsq_name_arg(lua_State *L, int idx, const char *what, const char *fn) {
   if (lua_type(L, idx) != LUA_TSTRING) lm_error(L, fn, "%s must be a string, got %s", what, lm_typename(L, idx));
@@ -285,13 +237,13 @@ static void lsq_fetch(lua_State *L, lsq_stmt *b, const modu_sql_fetch_opts *o, c
 }
 
 static const char *const lsq_query_keys[] = {"mixed", "blob", NULL};
-#define LSQ_QUERY_LIST "mixed, blob"
 
 static void lsq_fetch_opts(lua_State *L, int idx, modu_sql_fetch_opts *o, const char *fn) {
   static const char *const mixed[] = {"error", "str", NULL}, *const blob[] = {"error", "skip", NULL};
-  int opts = lsq_opts(L, idx, lsq_query_keys, LSQ_QUERY_LIST, fn);
-  o->mixed_str = lsq_choice(L, opts, "mixed", mixed, "\"error\", \"str\"", fn) == 1;
-  o->blob_skip = lsq_choice(L, opts, "blob", blob, "\"error\", \"skip\"", fn) == 1;
+  int opts = lm_opts(L, idx, lsq_query_keys, fn);
+  o->decl = NULL;
+  o->mixed_str = lm_opt_choice(L, opts, "mixed", mixed, 0, fn) == 1;
+  o->blob_skip = lm_opt_choice(L, opts, "blob", blob, 0, fn) == 1;
 }
 
 /* the SQL text at idx; SQLite would stop at a NUL and ignore the rest */
@@ -339,7 +291,7 @@ static int lsq_exec(lua_State *L) {
  * main and temp schemas, without SQLite's own or FTS5's shadow tables. */
 static const char lsq_tables_sql[] =
     "SELECT name FROM pragma_table_list WHERE schema IN ('main', 'temp') AND type IN ('table', 'view', 'virtual')"
-    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";
+    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> '" MODU_FTS_TYPES "' ORDER BY name";
 
 static int lsq_tables(lua_State *L) {
   const char *fn = "tables";
@@ -399,6 +351,41 @@ static void lsq_no_table(lua_State *L, int dbidx, const char *name, const char *
   lm_error(L, fn, "no table '%s' (%s)", name, lsq_push_table_list(L, dbidx));
 }
 
+/* The declared types create_fts recorded for the table's columns, one per
+ * result column of query (NULL: SQLite's), for the columns SQLite knows no
+ * declared type of (an FTS5 table's), leaving out the last `computed`. The
+ * strings live in a table left on the stack with the array. A table made
+ * otherwise has no record: its values give the types, as in db:query. */
+static const char *const *lsq_fts_decl(lua_State *L, int dbidx, const char *name, sqlite3_stmt *query,
+                                       int computed, const char *fn) {
+  lua_newtable(L);
+  int types = lua_gettop(L);
+  lsq_stmt *b = lsq_new_stmt(L);
+  sqlite3 *db = lsq_check(L, dbidx, fn);
+  if (sqlite3_prepare_v2(db, "SELECT col, type FROM " MODU_FTS_TYPES " WHERE fts = ?1", -1, &b->st, NULL) ==
+      SQLITE_OK) {
+    sqlite3_bind_text(b->st, 1, name, -1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = sqlite3_step(b->st)) == SQLITE_ROW) {
+      lua_pushstring(L, (const char *)sqlite3_column_text(b->st, 1));
+      lua_setfield(L, types, (const char *)sqlite3_column_text(b->st, 0));
+    }
+    if (rc != SQLITE_DONE) lm_error(L, fn, "%s", sqlite3_errmsg(db));
+  }
+  lsq_finalize(b);
+  lua_pop(L, 1);
+  int n = sqlite3_column_count(query);
+  const char **decl = lm_scratch(L, (size_t)(n ? n : 1) * sizeof *decl);
+  for (int k = 0; k < n; k++) {
+    const char *col = sqlite3_column_name(query, k);
+    decl[k] = NULL;
+    if (k >= n - computed || !col || sqlite3_column_decltype(query, k)) continue;
+    if (lua_getfield(L, types, col) == LUA_TSTRING) decl[k] = lua_tostring(L, -1);
+    lua_pop(L, 1); /* the string stays alive in types */
+  }
+  return decl;
+}
+
 /* db:read(table [, opts]) -> frame of the whole table */
 static int lsq_read(lua_State *L) {
   const char *fn = "read";
@@ -415,7 +402,9 @@ static int lsq_read(lua_State *L) {
   size_t len;
   const char *sql = lua_tolstring(L, 4, &len);
   lsq_prepare(L, 1, sql, len, fn); /* 5 */
-  lsq_fetch(L, lua_touserdata(L, 5), &o, sql, fn);
+  lsq_stmt *st = lua_touserdata(L, 5);
+  o.decl = lsq_fts_decl(L, 1, name, st->st, 0, fn); /* a full-text table's types, if create_fts made it */
+  lsq_fetch(L, st, &o, sql, fn);
   return 1;
 }
 
@@ -440,7 +429,7 @@ static int lsq_schema(lua_State *L) {
   lsq_prepare(L, 1, sql, sizeof sql - 1, fn); /* 3 */
   lsq_stmt *b = lua_touserdata(L, 3);
   sqlite3_bind_text(b->st, 1, name, -1, SQLITE_STATIC);
-  modu_sql_fetch_opts o = {false, false};
+  modu_sql_fetch_opts o = {false, false, NULL};
   lsq_fetch(L, b, &o, sql, fn); /* 4 */
   if (lm_check_frame(L, 4, fn)->nrow == 0) lsq_no_table(L, 1, name, fn);
   /* the pragma's columns carry no declared types to read these from */
@@ -453,7 +442,6 @@ static int lsq_schema(lua_State *L) {
 static const char *const lsq_write_keys[] = {"if_exists", NULL};
 static const char *const lsq_fts_keys[] = {"columns", "if_exists", NULL};
 static const char *const lsq_if_exists[] = {"fail", "replace", "append", NULL};
-#define LSQ_IF_EXISTS_LIST "\"fail\", \"replace\", \"append\""
 
 static int lsq_do_write(lua_State *L, const char *name, const modu_frame *f, const modu_sql_write_opts *o,
                         const char *fn) {
@@ -466,14 +454,14 @@ static int lsq_do_write(lua_State *L, const char *name, const modu_frame *f, con
 
 /* the arguments db:write and db:create_fts share: (db, name, df [, opts]),
  * the frame pinned; returns the options' index (0: none) */
-static int lsq_write_args(lua_State *L, const char *const *keys, const char *list, const char **name,
+static int lsq_write_args(lua_State *L, const char *const *keys, const char **name,
                           modu_frame **f, modu_sql_write_opts *o, const char *fn) {
   lsq_check(L, 1, fn);
   *name = lsq_name_arg(L, 2, "the table name", fn);
   lua_settop(L, 4);
   *f = lm_pin_arg(L, 3, fn);
-  int opts = lsq_opts(L, 4, keys, list, fn);
-  o->if_exists = (modu_sql_if_exists)lsq_choice(L, opts, "if_exists", lsq_if_exists, LSQ_IF_EXISTS_LIST, fn);
+  int opts = lm_opts(L, 4, keys, fn);
+  o->if_exists = (modu_sql_if_exists)lm_opt_choice(L, opts, "if_exists", lsq_if_exists, 0, fn);
   o->fts_indexed = NULL;
   return opts;
 }
@@ -483,7 +471,7 @@ static int lsq_write(lua_State *L) {
   const char *fn = "write", *name;
   modu_frame *f;
   modu_sql_write_opts o;
-  lsq_write_args(L, lsq_write_keys, "if_exists", &name, &f, &o, fn);
+  lsq_write_args(L, lsq_write_keys, &name, &f, &o, fn);
   return lsq_do_write(L, name, f, &o, fn);
 }
 
@@ -495,7 +483,7 @@ static int lsq_create_fts(lua_State *L) {
   const char *fn = "create_fts", *name;
   modu_frame *f;
   modu_sql_write_opts o;
-  int opts = lsq_write_args(L, lsq_fts_keys, "columns, if_exists", &name, &f, &o, fn);
+  int opts = lsq_write_args(L, lsq_fts_keys, &name, &f, &o, fn);
   bool *indexed = lm_scratch(L, (size_t)(f->ncol ? f->ncol : 1)); /* 5 */
   int any = 0;
   if (opts && lua_getfield(L, opts, "columns") != LUA_TNIL) {
@@ -586,6 +574,7 @@ static void lsq_fts_indexed(lua_State *L, int dbidx, const char *name, const cha
   lua_remove(L, -2);
 }
 
+
 /* db:search(name, query [, { limit, raw }]) -> frame of the table's columns,
  * rank and snippet (matches in [brackets]); a second value explains a query
  * too short for the trigram index */
@@ -599,16 +588,9 @@ static int lsq_search(lua_State *L) {
   const char *query = lua_tolstring(L, 3, &qlen);
   if (qlen == 0) return lm_error(L, fn, "query must not be empty");
   lua_settop(L, 4);
-  int opts = lsq_opts(L, 4, keys, "limit, raw", fn);
-  lua_Integer limit = -1;
-  if (opts && lua_getfield(L, opts, "limit") != LUA_TNIL) {
-    int ok;
-    limit = lua_tointegerx(L, -1, &ok);
-    if (!ok || limit < 0 || lua_type(L, -1) != LUA_TNUMBER)
-      return lm_error(L, fn, "limit must be a non-negative integer, got %s", luaL_tolstring(L, -1, NULL));
-  }
-  if (opts) lua_pop(L, 1);
-  bool raw = lsq_bool_opt(L, opts, "raw", false, fn);
+  int opts = lm_opts(L, 4, keys, fn);
+  lua_Integer limit = lm_opt_int(L, opts, "limit", -1, 0, LUA_MAXINTEGER, fn);
+  bool raw = lm_opt_bool(L, opts, "raw", false, fn);
   lsq_fts_indexed(L, 1, name, fn); /* 5 */
   if (lua_rawlen(L, 5) == 0) return lm_error(L, fn, "'%s' has no indexed column to search", name);
   char *qn = modu_sql_quote_ident(name);
@@ -685,7 +667,7 @@ static int lsq_search(lua_State *L) {
     lsq_bind_value(L, st->st, 1, lua_gettop(L), fn);
   }
   sqlite3_bind_int64(st->st, 2, limit);
-  modu_sql_fetch_opts o = {false, false};
+  modu_sql_fetch_opts o = {false, false, lsq_fts_decl(L, 1, name, st->st, 2, fn)}; /* rank, snippet */
   lsq_fetch(L, st, &o, sql, fn);
   if (!short_query) return 1;
   lua_pushliteral(L, "a query of fewer than 3 characters cannot use the trigram index: "
@@ -741,9 +723,9 @@ static int lsq_open(lua_State *L) {
     if (strlen(path) != len) return lm_error(L, fn, "path must not contain NUL bytes");
   }
   lua_settop(L, 2);
-  int opts = lsq_opts(L, 2, lsq_open_keys, "readonly, create", fn);
-  bool readonly = lsq_bool_opt(L, opts, "readonly", false, fn);
-  bool create = lsq_bool_opt(L, opts, "create", !readonly, fn);
+  int opts = lm_opts(L, 2, lsq_open_keys, fn);
+  bool readonly = lm_opt_bool(L, opts, "readonly", false, fn);
+  bool create = lm_opt_bool(L, opts, "create", !readonly, fn);
   if (readonly && create) return lm_error(L, fn, "create = true needs write access (readonly = true)");
   lsq_db *d = lua_newuserdatauv(L, sizeof *d, 0);
   d->db = NULL;

@@ -50,60 +50,26 @@ static const char *tx_check_text(lua_State *L, int idx, const char *fn, size_t *
   return s;
 }
 
-/* opts at idx is nil or a table whose keys are all in `allowed` (NULL-ended) */
-static bool tx_opts(lua_State *L, int idx, const char *fn, const char *const *allowed, const char *list) {
-  if (lua_isnoneornil(L, idx)) return false;
-  if (!lua_istable(L, idx)) lm_error(L, fn, "options must be a table, got %s", lm_typename(L, idx));
-  for (lua_pushnil(L); lua_next(L, idx); lua_pop(L, 1)) {
-    bool ok = false;
-    if (lua_type(L, -2) == LUA_TSTRING) {
-      const char *k = lua_tostring(L, -2);
-      for (int i = 0; allowed[i] && !ok; i++) ok = strcmp(k, allowed[i]) == 0;
-    }
-    if (!ok) {
-      /* raising ends the traversal, so pushing a copy of the key is harmless */
-      lm_error(L, fn, "unknown option '%s' (options: %s)", luaL_tolstring(L, -2, NULL), list);
-    }
-  }
-  return true;
+/* The options argument at idx (nil or a table whose keys are all in
+ * `allowed`) as the shared readers take it: its index, or 0 for none. */
+static int tx_opts(lua_State *L, int idx, const char *fn, const char *const *allowed) {
+  return lm_opts(L, idx, allowed, fn);
 }
 
 static int tx_opt_ambiguous(lua_State *L, int idx, const char *fn) {
-  if (lua_isnoneornil(L, idx)) return 1;
-  lua_getfield(L, idx, "ambiguous");
-  int amb = 1;
-  if (!lua_isnil(L, -1)) {
-    if (!lua_isinteger(L, -1) || (lua_tointeger(L, -1) != 1 && lua_tointeger(L, -1) != 2))
-      lm_error(L, fn, "ambiguous must be 1 or 2 (columns for East Asian Ambiguous characters), got %s",
-               luaL_tolstring(L, -1, NULL));
-    amb = (int)lua_tointeger(L, -1);
-  }
-  lua_pop(L, 1);
-  return amb;
+  return (int)lm_opt_int(L, lua_isnoneornil(L, idx) ? 0 : idx, "ambiguous", 1, 1, 2, fn);
 }
 
 static modu_locale tx_opt_locale(lua_State *L, int idx, const char *fn) {
-  if (lua_isnoneornil(L, idx)) return MODU_LOC_AUTO;
-  lua_getfield(L, idx, "locale");
-  int loc = MODU_LOC_AUTO;
-  if (!lua_isnil(L, -1)) {
-    if (lua_type(L, -1) != LUA_TSTRING)
-      lm_error(L, fn, "locale must be a string (locales: " MODU_LOC_NAMES "), got %s", lm_typename(L, -1));
-    loc = modu_locale_from_name(lua_tostring(L, -1));
-    if (loc < 0) lm_error(L, fn, "unknown locale '%s' (locales: " MODU_LOC_NAMES ")", lua_tostring(L, -1));
-  }
-  lua_pop(L, 1);
+  const char *name = lm_opt_str(L, lua_isnoneornil(L, idx) ? 0 : idx, "locale", NULL, fn);
+  if (!name) return MODU_LOC_AUTO;
+  int loc = modu_locale_from_name(name);
+  if (loc < 0) lm_error(L, fn, "unknown locale '%s' (locales: " MODU_LOC_NAMES ")", name);
   return (modu_locale)loc;
 }
 
 static bool tx_opt_bool(lua_State *L, int idx, const char *name, const char *fn) {
-  if (lua_isnoneornil(L, idx)) return false;
-  lua_getfield(L, idx, name);
-  if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
-    lm_error(L, fn, "%s must be a boolean, got %s", name, lm_typename(L, -1));
-  bool v = lua_toboolean(L, -1);
-  lua_pop(L, 1);
-  return v;
+  return lm_opt_bool(L, lua_isnoneornil(L, idx) ? 0 : idx, name, false, fn);
 }
 
 static modu_text_op tx_check_form(lua_State *L, int idx, const char *fn) {
@@ -144,7 +110,7 @@ static const char *const tx_width_opts[] = {"ambiguous", NULL};
 static int tx_width(lua_State *L) {
   size_t len;
   const char *s = tx_check_text(L, 1, "width", &len);
-  tx_opts(L, 2, "width", tx_width_opts, "ambiguous");
+  tx_opts(L, 2, "width", tx_width_opts);
   lua_pushinteger(L, modu_text_width_amb(s, len, tx_opt_ambiguous(L, 2, "width")));
   return 1;
 }
@@ -162,7 +128,7 @@ static int tx_truncate(lua_State *L) {
     ell = tx_check_str(L, 3, fn, &elen);
     tx_check_valid(L, ell, elen, fn);
   }
-  tx_opts(L, 4, fn, tx_width_opts, "ambiguous");
+  tx_opts(L, 4, fn, tx_width_opts);
   int amb = tx_opt_ambiguous(L, 4, fn);
   if (modu_text_width_amb(s, len, amb) <= maxw) {
     lua_pushvalue(L, 1);
@@ -293,7 +259,7 @@ static int tx_parse_number(lua_State *L) {
   const char *fn = "parse_number";
   size_t len, n = 0;
   const char *s = tx_check_str(L, 1, fn, &len);
-  tx_opts(L, 2, fn, tx_num_opts, "locale, skip_invalid");
+  tx_opts(L, 2, fn, tx_num_opts);
   modu_locale loc = tx_opt_locale(L, 2, fn);
   bool skip = tx_opt_bool(L, 2, "skip_invalid", fn);
   modu_num v;
@@ -315,7 +281,7 @@ static int tx_parse_numbers(lua_State *L) {
   const char *fn = "parse_numbers";
   size_t len, n = 0, m = 0;
   const char *s = tx_check_str(L, 1, fn, &len);
-  tx_opts(L, 2, fn, tx_num_opts, "locale, skip_invalid");
+  tx_opts(L, 2, fn, tx_num_opts);
   modu_locale loc = tx_opt_locale(L, 2, fn);
   bool skip = tx_opt_bool(L, 2, "skip_invalid", fn);
   modu_err e;
@@ -401,16 +367,8 @@ static void tx_push_date(lua_State *L, const char *s, modu_date_match *d, bool h
 }
 
 static bool tx_opt_year(lua_State *L, int idx, const char *fn, lua_Integer *year) {
-  if (lua_isnoneornil(L, idx)) return false;
-  lua_getfield(L, idx, "year");
-  bool has = !lua_isnil(L, -1);
-  if (has) {
-    if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 || lua_tointeger(L, -1) > 9999)
-      lm_error(L, fn, "year must be an integer from 1 to 9999, got %s", luaL_tolstring(L, -1, NULL));
-    *year = lua_tointeger(L, -1);
-  }
-  lua_pop(L, 1);
-  return has;
+  *year = lm_opt_int(L, lua_isnoneornil(L, idx) ? 0 : idx, "year", 0, 1, 9999, fn);
+  return *year != 0;
 }
 
 /* text.parse_date(s [, { locale, year }]) -> first, precision, last, parts */
@@ -418,7 +376,7 @@ static int tx_parse_date(lua_State *L) {
   const char *fn = "parse_date";
   size_t len;
   const char *s = tx_check_str(L, 1, fn, &len);
-  tx_opts(L, 2, fn, tx_date_opts, "locale, year");
+  tx_opts(L, 2, fn, tx_date_opts);
   modu_locale loc = tx_opt_locale(L, 2, fn);
   lua_Integer year = 0;
   bool has_year = tx_opt_year(L, 2, fn, &year);
@@ -434,7 +392,7 @@ static int tx_parse_dates(lua_State *L) {
   const char *fn = "parse_dates";
   size_t len, n = 0, m = 0;
   const char *s = tx_check_str(L, 1, fn, &len);
-  tx_opts(L, 2, fn, tx_date_opts, "locale, year");
+  tx_opts(L, 2, fn, tx_date_opts);
   modu_locale loc = tx_opt_locale(L, 2, fn);
   lua_Integer year = 0;
   bool has_year = tx_opt_year(L, 2, fn, &year);
@@ -474,7 +432,7 @@ static int txc_strip_marks(lua_State *L) { return tx_col_map(L, MODU_TX_STRIP_MA
 
 static int txc_width(lua_State *L) {
   modu_column *c = lm_check_column(L, 1, "width");
-  tx_opts(L, 2, "width", tx_width_opts, "ambiguous");
+  tx_opts(L, 2, "width", tx_width_opts);
   int amb = tx_opt_ambiguous(L, 2, "width");
   modu_err e;
   lm_push_result(L, modu_text_col_width(c, amb, &e), "width", &e);
@@ -487,7 +445,7 @@ static int txc_match(lua_State *L, modu_text_match how, const char *fn) {
   modu_column *c = lm_check_column(L, 1, fn);
   size_t plen;
   const char *pat = tx_check_text(L, 2, fn, &plen);
-  tx_opts(L, 3, fn, tx_match_opts, "fold");
+  tx_opts(L, 3, fn, tx_match_opts);
   bool fold = tx_opt_bool(L, 3, "fold", fn);
   modu_err e;
   lm_push_result(L, modu_text_col_match(c, how, pat, plen, fold, &e), fn, &e);

@@ -1,5 +1,6 @@
 /* luaopen_modu_core: builds the module table, and owns the helpers every
  * binding shares (errors, the NA sentinel, scalar conversion). */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,6 +155,154 @@ int lm_check_type_name(lua_State *L, int idx, const char *fn) {
   int t = modu_type_from_name(s);
   if (t < 0) lm_error(L, fn, "unknown type '%s' (types: " MODU_TYPE_NAMES ")", s);
   return t;
+}
+
+/* ---- options ---- */
+
+/* "a, b, c" of a NULL-ended list, each in fmt ("%s" or "\"%s\""), pushed */
+static const char *lm_push_list(lua_State *L, const char *const *items, const char *fmt) {
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  for (int i = 0; items[i]; i++) {
+    if (i) luaL_addstring(&b, ", ");
+    lua_pushfstring(L, fmt, items[i]);
+    luaL_addvalue(&b);
+  }
+  luaL_pushresult(&b);
+  return lua_tostring(L, -1);
+}
+
+/* what was given, for a message: the value of a number or boolean, a string
+ * in quotes (when right_type: it had the right type but not a valid value),
+ * else the type. Pushed. */
+static const char *lm_given(lua_State *L, int idx, bool right_type) {
+  idx = lua_absindex(L, idx);
+  int t = lua_type(L, idx);
+  if (right_type && t == LUA_TSTRING) return lua_pushfstring(L, "\"%s\"", lua_tostring(L, idx));
+  if (right_type && (t == LUA_TNUMBER || t == LUA_TBOOLEAN)) return luaL_tolstring(L, idx, NULL);
+  if (t == LUA_TNONE) return lua_pushstring(L, "no value");
+  return lua_pushstring(L, lm_typename(L, idx));
+}
+
+int lm_opts(lua_State *L, int idx, const char *const *valid, const char *fn) {
+  if (lua_isnoneornil(L, idx)) return 0;
+  idx = lua_absindex(L, idx);
+  if (!lua_istable(L, idx)) {
+    lm_error(L, fn, "options must be a table, got %s", lm_typename(L, idx));
+    return 0;
+  }
+  for (lua_pushnil(L); lua_next(L, idx); lua_pop(L, 1)) {
+    bool ok = false;
+    if (lua_type(L, -2) == LUA_TSTRING)
+      for (int i = 0; valid[i] && !ok; i++) ok = strcmp(valid[i], lua_tostring(L, -2)) == 0;
+    if (!ok) { /* raising ends the traversal, so pushing more is harmless */
+      const char *key = luaL_tolstring(L, -2, NULL);
+      lm_error(L, fn, "unknown option '%s' (options: %s)", key, lm_push_list(L, valid, "%s"));
+      return 0;
+    }
+  }
+  return idx;
+}
+
+bool lm_check_bool(lua_State *L, int idx, const char *what, const char *fn) {
+  if (!lua_isboolean(L, idx)) {
+    lm_error(L, fn, "%s must be a boolean, got %s", what, lm_given(L, idx, false));
+    return false;
+  }
+  return lua_toboolean(L, idx);
+}
+
+lua_Integer lm_check_int(lua_State *L, int idx, lua_Integer lo, lua_Integer hi, const char *what, const char *fn) {
+  int ok = 0;
+  lua_Integer v = lua_type(L, idx) == LUA_TNUMBER ? lua_tointegerx(L, idx, &ok) : 0;
+  if (ok && v >= lo && v <= hi) return v;
+  const char *given = lm_given(L, idx, lua_type(L, idx) == LUA_TNUMBER);
+  if (lo == LUA_MININTEGER && hi == LUA_MAXINTEGER)
+    lm_error(L, fn, "%s must be an integer, got %s", what, given);
+  else if (lo == 0 && hi == LUA_MAXINTEGER)
+    lm_error(L, fn, "%s must be a non-negative integer, got %s", what, given);
+  else if (hi == LUA_MAXINTEGER)
+    lm_error(L, fn, "%s must be an integer >= %lld, got %s", what, (long long)lo, given);
+  else if (hi == lo + 1)
+    lm_error(L, fn, "%s must be %lld or %lld, got %s", what, (long long)lo, (long long)hi, given);
+  else
+    lm_error(L, fn, "%s must be an integer from %lld to %lld, got %s", what, (long long)lo, (long long)hi, given);
+  return 0;
+}
+
+double lm_check_num(lua_State *L, int idx, bool finite, const char *what, const char *fn) {
+  if (lua_type(L, idx) != LUA_TNUMBER) {
+    lm_error(L, fn, "%s must be a number, got %s", what, lm_given(L, idx, false));
+    return 0;
+  }
+  double x = lua_tonumber(L, idx);
+  if (finite && !isfinite(x)) {
+    lm_error(L, fn, "%s must be finite, got %s", what, lm_given(L, idx, true));
+    return 0;
+  }
+  return x;
+}
+
+int lm_check_choice(lua_State *L, int idx, const char *const *choices, const char *what, const char *fn) {
+  if (lua_type(L, idx) == LUA_TSTRING)
+    for (int i = 0; choices[i]; i++)
+      if (strcmp(lua_tostring(L, idx), choices[i]) == 0) return i;
+  const char *given = lm_given(L, idx, lua_type(L, idx) == LUA_TSTRING);
+  lm_error(L, fn, "%s must be one of %s, got %s", what, lm_push_list(L, choices, "\"%s\""), given);
+  return 0;
+}
+
+const char *lm_check_str(lua_State *L, int idx, const char *what, const char *fn) {
+  if (lua_type(L, idx) != LUA_TSTRING) {
+    lm_error(L, fn, "%s must be a string, got %s", what, lm_given(L, idx, false));
+    return NULL;
+  }
+  return lua_tostring(L, idx);
+}
+
+/* pushes field key of the options at opts; false (nothing pushed) when there
+ * are no options or the field is nil */
+static bool lm_opt_get(lua_State *L, int opts, const char *key) {
+  if (!opts) return false;
+  if (lua_getfield(L, opts, key) != LUA_TNIL) return true;
+  lua_pop(L, 1);
+  return false;
+}
+
+bool lm_opt_bool(lua_State *L, int opts, const char *key, bool dflt, const char *fn) {
+  if (!lm_opt_get(L, opts, key)) return dflt;
+  bool v = lm_check_bool(L, -1, key, fn);
+  lua_pop(L, 1);
+  return v;
+}
+
+lua_Integer lm_opt_int(lua_State *L, int opts, const char *key, lua_Integer dflt, lua_Integer lo, lua_Integer hi,
+                       const char *fn) {
+  if (!lm_opt_get(L, opts, key)) return dflt;
+  lua_Integer v = lm_check_int(L, -1, lo, hi, key, fn);
+  lua_pop(L, 1);
+  return v;
+}
+
+double lm_opt_num(lua_State *L, int opts, const char *key, double dflt, bool finite, const char *fn) {
+  if (!lm_opt_get(L, opts, key)) return dflt;
+  double v = lm_check_num(L, -1, finite, key, fn);
+  lua_pop(L, 1);
+  return v;
+}
+
+int lm_opt_choice(lua_State *L, int opts, const char *key, const char *const *choices, int dflt, const char *fn) {
+  if (!lm_opt_get(L, opts, key)) return dflt;
+  int v = lm_check_choice(L, -1, choices, key, fn);
+  lua_pop(L, 1);
+  return v;
+}
+
+const char *lm_opt_str(lua_State *L, int opts, const char *key, const char *dflt, const char *fn) {
+  if (!lm_opt_get(L, opts, key)) return dflt;
+  const char *v = lm_check_str(L, -1, key, fn);
+  lua_pop(L, 1); /* v stays alive in the options table */
+  return v;
 }
 
 void lm_print_opts(modu_print_opts *o) {

@@ -45,6 +45,7 @@ build = {
             "csrc/core/date.c",
             "csrc/core/dict.c",
             "csrc/core/dist.c",
+            "csrc/core/dtoa.c",
             "csrc/core/expr.c",
             "csrc/core/format.c",
             "csrc/core/frame.c",

@@ -128,7 +128,7 @@ describe("to_csv / write_csv: text", function()
     raises("to_csv: sep must be one character, got ;;", df.to_csv, df, { sep = ";;" })
     raises("to_csv: sep and quote must differ", df.to_csv, df, { sep = "'", quote = "'" })
     raises("to_csv: na must be a string, got number", df.to_csv, df, { na = 0 })
-    raises("to_csv: header must be true or false, got string", df.to_csv, df, { header = "no" })
+    raises("to_csv: header must be a boolean, got string", df.to_csv, df, { header = "no" })
     raises("write_csv: expected a file path, got nil", df.write_csv, df, nil)
     raises("write_csv: the file path is empty", df.write_csv, df, "")
     raises("to_csv: self must be a modu.Frame, got string (call it with ':')", df.to_csv, "x")
@@ -188,6 +188,45 @@ describe("read_csv(write_csv(df))", function()
     assert.are.same(bits(df, "x"), bits(back, "x"))
   end)
 
+  it("gives back powers of two and ten, their neighbours, whole floats past 2^53 and signed zero", function()
+    local function step(x, d) -- the double d steps of the bit pattern away
+      return string.unpack("<d", string.pack("<i8", string.unpack("<i8", string.pack("<d", x)) + d))
+    end
+    local xs = { 0.0, -0.0 }
+    for e = -1074, 1023 do
+      local p = 2.0 ^ e
+      for _, x in ipairs({ p, step(p, 1), e > -1074 and step(p, -1) or nil }) do
+        xs[#xs + 1] = x
+        xs[#xs + 1] = -x
+      end
+    end
+    for e = -323, 308 do
+      local p = tonumber("1e" .. e)
+      xs[#xs + 1], xs[#xs + 2], xs[#xs + 3] = p, step(p, 1), step(p, -1)
+    end
+    for k = 53, 80 do -- whole floats 2^53 .. 2^80 and their neighbours: no integer text, no digit lost
+      local p = 2.0 ^ k
+      xs[#xs + 1], xs[#xs + 2], xs[#xs + 3], xs[#xs + 4] = p, step(p, 1), step(p, 3), -step(p, -1)
+    end
+    local df = modu.frame({ { "x", xs } })
+    local text = df:to_csv()
+    local back = modu.parse_csv(text)
+    assert.are.equal("float", back:types()[1])
+    assert.are.same(bits(df, "x"), bits(back, "x"))
+    -- and each line is the shortest text: one digit fewer, rounded either way, reads back to another double
+    for line in text:gmatch("[^\n]+") do
+      local m, e = line:match("^%-?(%d[%d.]*)e([-+]%d+)$")
+      if m and #m:gsub("%.", "") > 1 then
+        local digits = m:gsub("%.", "")
+        local x = tonumber(line)
+        local shorter = tonumber(digits:sub(1, -2) .. "e" .. (tonumber(e) - #digits + 2))
+        local up = tonumber((math.tointeger(tonumber(digits:sub(1, -2))) + 1) .. "e" .. (tonumber(e) - #digits + 2))
+        assert.are_not.equal(math.abs(x), shorter, line)
+        assert.are_not.equal(math.abs(x), up, line)
+      end
+    end
+  end)
+
   it("gives back integral floats as floats and text that looks like numbers with types", function()
     local df = modu.frame({ { "f", { 1.0, 2.0, -0.0 } }, { "code", { "007", "1e3", "abc" } } })
     local back = roundtrip(df)
@@ -209,6 +248,31 @@ describe("read_csv(write_csv(df))", function()
     local back = roundtrip(df)
     assert.are.equal("date", back:types()[1])
     assert.is_true(back:equals(df))
+  end)
+
+  it("writes dates as ISO text for every year 0000..9999", function()
+    local want, ds = {}, {}
+    local seed = 11
+    for i = 1, 3000 do
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      local y, m = seed % 10000, seed // 10000 % 12 + 1
+      local iso = ("%04d-%02d-%02d"):format(y, m, seed // 120000 % 28 + 1)
+      want[i], ds[i] = iso, D(iso)
+    end
+    want[#want + 1], ds[#ds + 1] = "9999-12-31", D "9999-12-31"
+    want[#want + 1], ds[#ds + 1] = "0000-01-01", D "0000-01-01"
+    local text = modu.frame({ { "d", ds } }):to_csv()
+    assert.are.equal("d\n" .. table.concat(want, "\n") .. "\n", text)
+  end)
+
+  it("gives back fields longer than the output buffer, quoted or not, in a file and in a string", function()
+    local long = ("模都,"):rep(300000) -- 2.1 MB with separators: quoted
+    local plain = ("x"):rep(3 * 2 ^ 20)
+    local df = modu.frame({ { "a", { long, "short", plain } }, { "n", { 1, 2, 3 } } })
+    local path = tmpdir() .. "/long.csv"
+    df:write_csv(path)
+    assert.is_true(modu.read_csv(path):equals(df))
+    assert.is_true(modu.parse_csv(df:to_csv()):equals(df))
   end)
 
   it("gives back a frame of many rows through a file", function()

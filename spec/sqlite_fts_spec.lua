@@ -164,6 +164,46 @@ describe("db:search", function()
     assert.are.same({ "[a]_b", "[a]xb" }, col(db:search("w", "A"), "snippet"))
   end)
 
+  it("gives the frame's types back, as db:query does for declared types", function()
+    local df = modu.frame({
+      { "title", { "模都之争：北京", "模都之争：深圳", "杭州" } },
+      { "day", { modu.date("2024-01-02"), NA, modu.date("1999-12-31") } },
+      { "n", { 1, 2, NA } }, { "ok", { true, false, NA } }, { "x", { 1.5, 2.0, NA } },
+      { "note", { "2024-01-02", "2024-05-06", "x" } }, -- text that looks like dates stays text
+    })
+    local d2 = modu.open(":memory:")
+    d2:create_fts("news", df, { columns = { "title" } })
+    for _, q in ipairs({ "模都之", "模都" }) do -- the index and the scan
+      local hits = d2:search("news", q)
+      assert.are.same({ "str", "date", "int", "bool", "float", "str", "float", "str" }, hits:types())
+      assert.are.same({ modu.date("2024-01-02"), NA }, col(hits, "day"))
+      assert.are.same({ 1, 2 }, col(hits, "n"))
+      assert.are.same({ true, false }, col(hits, "ok"))
+      assert.are.same({ 1.5, 2.0 }, col(hits, "x"))
+      assert.are.same({ "2024-01-02", "2024-05-06" }, col(hits, "note"))
+    end
+    -- db:read of the full-text table gives the frame back
+    assert.is_true(d2:read("news"):equals(df))
+    -- a plain table of the same name later keeps its own declared types
+    d2:exec("CREATE TABLE plain (day TEXT)")
+    d2:exec("INSERT INTO plain VALUES ('2024-01-02')")
+    assert.are.same({ "str" }, d2:read("plain"):types())
+    -- the record of types is modu's bookkeeping: not among the tables, and replaced with the table
+    assert.are.same({ "news", "plain" }, d2:tables())
+    d2:create_fts("news", modu.frame({ { "title", { "模都之争" } }, { "day", { "soon" } } }), { if_exists = "replace" })
+    assert.are.same({ "str", "str", "float", "str" }, d2:search("news", "模都之"):types())
+    -- db:write in its place drops the record
+    d2:write("news", modu.frame({ { "x", { 1 } } }), { if_exists = "replace" })
+    assert.are.equal(0, col(d2:query("SELECT count(*) AS n FROM modu_fts_types WHERE fts = 'news'"), "n")[1])
+    -- a failed create_fts leaves no record behind
+    assert.is_false(pcall(d2.transaction, d2, function()
+      d2:create_fts("other", df)
+      error("stop")
+    end))
+    assert.are.equal(0, col(d2:query("SELECT count(*) AS n FROM modu_fts_types WHERE fts = 'other'"), "n")[1])
+    d2:close()
+  end)
+
   it("reads the indexed columns of a table made by hand", function()
     db:exec([[CREATE VIRTUAL TABLE hand USING fts5("a b", [c""d] UNINDEXED, 'e', tokenize='trigram')]])
     db:exec([[INSERT INTO hand VALUES ('北京', '北京', 'x'), ('上海', '北京', '北京')]])

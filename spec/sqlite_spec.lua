@@ -97,7 +97,7 @@ describe("modu.open", function()
     raises("open: path must be a string, got number", modu.open, 5)
     raises("open: options must be a table, got string", modu.open, ":memory:", "ro")
     raises("open: unknown option 'read_only' (options: readonly, create)", modu.open, ":memory:", { read_only = true })
-    raises("open: readonly must be true or false, got string", modu.open, ":memory:", { readonly = "yes" })
+    raises("open: readonly must be a boolean, got string", modu.open, ":memory:", { readonly = "yes" })
     raises("open: create = true needs write access (readonly = true)", modu.open, "x.db",
       { readonly = true, create = true })
   end)
@@ -309,9 +309,10 @@ describe("db:query", function()
     raises("query: SQL must not contain NUL bytes (byte 9)", db.query, db, "SELECT 1\0; DROP TABLE t")
     raises("query: params must be a table (an array for ?, keys for :name), got string", db.query, db, "SELECT ?", "x")
     raises("query: unknown option 'mix' (options: mixed, blob)", db.query, db, "SELECT 1", nil, { mix = "str" })
-    raises("query: mixed must be one of \"error\", \"str\", got text", db.query, db, "SELECT 1", nil,
+    raises("query: mixed must be one of \"error\", \"str\", got \"text\"", db.query, db, "SELECT 1", nil,
       { mixed = "text" })
-    raises("query: blob must be one of \"error\", \"skip\", got true", db.query, db, "SELECT 1", nil, { blob = true })
+    raises("query: blob must be one of \"error\", \"skip\", got boolean", db.query, db, "SELECT 1", nil,
+      { blob = true })
   end)
 end)
 
@@ -526,8 +527,8 @@ describe("db:write", function()
     raises("write: the table name is not valid UTF-8 (byte 2)", db.write, db, "a\255", df)
     raises("write: argument 2 must be a modu.Frame, got table", db.write, db, "t", {})
     raises("write: unknown option 'mode' (options: if_exists)", db.write, db, "t", df, { mode = "x" })
-    raises("write: if_exists must be one of \"fail\", \"replace\", \"append\", got overwrite", db.write, db, "t", df,
-      { if_exists = "overwrite" })
+    raises('write: if_exists must be one of "fail", "replace", "append", got "overwrite"', db.write, db, "t",
+      df, { if_exists = "overwrite" })
     raises("write: table 't': the frame has no columns (a table needs at least one)", db.write, db, "t",
       modu.frame({}))
     assert.are.same({}, db:tables())

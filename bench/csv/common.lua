@@ -12,6 +12,14 @@ function common.status_kib(field)
   return tonumber(s:match(field .. ":%s*(%d+) kB")) or 0
 end
 
+-- Resets the process's peak-RSS mark (VmHWM) to its current RSS, so a later
+-- VmHWM is the peak of what came after (Linux's /proc/PID/clear_refs, value 5)
+function common.reset_hwm()
+  local f = assert(io.open("/proc/self/clear_refs", "w"))
+  f:write("5")
+  f:close()
+end
+
 -- one line of key=value pairs, which csv_bench.lua parses
 function common.report(t)
   local keys = {}

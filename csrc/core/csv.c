@@ -21,6 +21,7 @@
 #endif
 
 #include "csv.h"
+#include "dtoa.h"
 
 enum { CT_NONE, CT_BOOL, CT_INT, CT_FLOAT, CT_DATE, CT_STR };
 
@@ -1682,142 +1683,221 @@ modu_frame *modu_csv_read(modu_csv *r, modu_err *e) {
 
 /* ---- writer ---- */
 
+/* The output goes through one buffer of CSV_OUT_CAP bytes, handed to the
+ * FILE in whole blocks; numbers are formatted straight into it. Without a
+ * FILE the buffer grows instead and ends up holding the whole text. */
+#define CSV_OUT_CAP ((size_t)1 << 20)
+#define CSV_MEM_CAP ((size_t)1 << 16) /* where the text in memory starts */
+#define CSV_FIELD_ROOM 64             /* the most a number, date or bool takes */
+#define CSV_SYNC_EVERY ((size_t)16 << 20)
+
 typedef struct csv_out {
-  FILE *fp;
-  char buf[1 << 16];
-  size_t n;
-  int err; /* errno of the first failed write, 0 while none */
+  FILE *fp;        /* NULL: the text stays in buf */
+  char *buf;
+  size_t n, cap;
+  int err;         /* errno of the first failed write, 0 while none */
+  int sync_fd;     /* see modu_csv_wopts */
+  size_t unsynced; /* bytes written since the last hint */
 } csv_out;
 
 static void csv_flush(csv_out *o) {
+  if (!o->fp) return;
   if (o->n && !o->err && fwrite(o->buf, 1, o->n, o->fp) != o->n) o->err = errno ? errno : EIO;
+  o->unsynced += o->n;
   o->n = 0;
+  if (o->sync_fd >= 0 && o->unsynced >= CSV_SYNC_EVERY && !o->err) {
+    /* Linux starts writing back dirty pages on DONTNEED (and drops the
+     * clean ones, which the writer will not read again) */
+    if (fflush(o->fp) != 0) o->err = errno ? errno : EIO;
+#if defined(POSIX_FADV_DONTNEED) /* not on every system (macOS has none) */
+    else (void)posix_fadvise(o->sync_fd, 0, 0, POSIX_FADV_DONTNEED);
+#endif
+    o->unsynced = 0;
+  }
+}
+
+/* makes room for need more bytes: a flush, or a bigger buffer. When memory
+ * runs out the text so far is dropped (the write fails anyway), so that the
+ * buffer always has CSV_FIELD_ROOM bytes free. */
+static void csv_make_room(csv_out *o, size_t need) {
+  if (o->fp) {
+    csv_flush(o);
+    return;
+  }
+  size_t cap = o->cap * 2 > o->n + need ? o->cap * 2 : o->n + need;
+  char *p = cap > o->cap ? realloc(o->buf, cap) : NULL;
+  if (!p) {
+    if (!o->err) o->err = ENOMEM;
+    o->n = 0;
+    return;
+  }
+  o->buf = p;
+  o->cap = cap;
+}
+
+/* where up to `need` (<= CSV_FIELD_ROOM, or any size without a FILE) bytes can go */
+static inline char *csv_room(csv_out *o, size_t need) {
+  if (o->n + need > o->cap) csv_make_room(o, need);
+  return o->buf + o->n;
 }
 
 static void csv_emit(csv_out *o, const char *s, size_t len) {
-  if (o->n + len > sizeof o->buf) {
+  if (o->fp && len > o->cap) { /* longer than the buffer: straight to the file */
     csv_flush(o);
-    if (len > sizeof o->buf) {
-      if (!o->err && fwrite(s, 1, len, o->fp) != len) o->err = errno ? errno : EIO;
-      return;
-    }
-  }
-  memcpy(o->buf + o->n, s, len);
-  o->n += len;
-}
-
-static void csv_emit_text(csv_out *o, const char *s, size_t len, const modu_csv_wopts *w) {
-  static const char *const na_words[] = {"NA", "N/A", "null", "NULL"};
-  /* quoted when it holds a separator, quote or line break, is empty, is an NA
-   * token, or has spaces at either end, so that it reads back unchanged */
-  bool need = len == 0 || s[0] == ' ' || s[len - 1] == ' ' || s[0] == '\t' || s[len - 1] == '\t';
-  for (size_t i = 0; i < len && !need; i++) need = s[i] == w->sep || s[i] == w->quote || s[i] == '\n' || s[i] == '\r';
-  for (int t = 0; t < 4 && !need; t++) need = strlen(na_words[t]) == len && memcmp(na_words[t], s, len) == 0;
-  if (!need && *w->na) need = strlen(w->na) == len && memcmp(w->na, s, len) == 0;
-  if (!need || !w->quote) {
-    csv_emit(o, s, len);
+    if (!o->err && fwrite(s, 1, len, o->fp) != len) o->err = errno ? errno : EIO;
     return;
   }
-  csv_emit(o, &w->quote, 1);
+  char *p = csv_room(o, len);
+  if (o->n + len <= o->cap) { /* false only after running out of memory */
+    memcpy(p, s, len);
+    o->n += len;
+  }
+}
+
+/* Quoted when it holds a separator, quote or line break, is empty, is an NA
+ * token, or has spaces at either end, so that it reads back unchanged. */
+static bool csv_needs_quotes(const char *s, size_t len, const modu_csv_wopts *w) {
+  static const char *const na_words[] = {"NA", "N/A", "null", "NULL"};
+  if (len == 0 || s[0] == ' ' || s[len - 1] == ' ' || s[0] == '\t' || s[len - 1] == '\t') return true;
+  for (size_t i = 0; i < len; i++)
+    if (s[i] == w->sep || s[i] == w->quote || s[i] == '\n' || s[i] == '\r') return true;
+  for (int t = 0; t < 4; t++)
+    if (strlen(na_words[t]) == len && memcmp(na_words[t], s, len) == 0) return true;
+  return *w->na && strlen(w->na) == len && memcmp(w->na, s, len) == 0;
+}
+
+static void csv_emit_quoted(csv_out *o, const char *s, size_t len, char quote) {
+  csv_emit(o, &quote, 1);
   size_t from = 0;
   for (size_t i = 0; i < len; i++)
-    if (s[i] == w->quote) {
+    if (s[i] == quote) {
       csv_emit(o, s + from, i + 1 - from);
-      csv_emit(o, &w->quote, 1);
+      csv_emit(o, &quote, 1);
       from = i + 1;
     }
   csv_emit(o, s + from, len - from);
-  csv_emit(o, &w->quote, 1);
+  csv_emit(o, &quote, 1);
 }
 
-/* The shortest "%.{15,16,17}g" that reads back to x. Fifteen digits are the
- * shortest form whenever one of at most 15 exists (except for subnormals,
- * which try every precision). The text always reads back as a float: an
- * integral value gets ".0", and the locale's decimal point becomes '.'. */
-static int csv_format_float(double x, char *buf, size_t cap) {
-  if (isnan(x)) return snprintf(buf, cap, signbit(x) ? "-nan" : "nan"); /* x86's 0/0 is -nan */
-  if (isinf(x)) return snprintf(buf, cap, x > 0 ? "inf" : "-inf");
-  int n = 0;
-  int p = x != 0 && fabs(x) < 2.2250738585072014e-308 ? 1 : 15;
-  for (; p <= 17; p++) {
-    n = snprintf(buf, cap, "%.*g", p, x);
-    if (strtod(buf, NULL) == x) break;
-  }
-  bool plain = true;
-  for (int i = 0; i < n; i++) {
-    char c = buf[i];
-    if (c >= '0' && c <= '9') continue;
-    if (c == '-' || c == '+' || c == 'e') {
-      plain = plain && c == '-';
-      continue;
-    }
-    buf[i] = '.';
-    plain = false;
-  }
-  if (plain && (size_t)n + 2 < cap) {
-    buf[n++] = '.';
-    buf[n++] = '0';
-    buf[n] = 0;
-  }
-  return n;
+static void csv_emit_text(csv_out *o, const char *s, size_t len, const modu_csv_wopts *w) {
+  if (w->quote && csv_needs_quotes(s, len, w)) csv_emit_quoted(o, s, len, w->quote);
+  else csv_emit(o, s, len);
 }
 
-static void csv_emit_value(csv_out *o, const modu_column *c, int64_t i, const modu_csv_wopts *w) {
-  char buf[64];
-  int n;
+/* A str column's dictionary entries are looked at once per write, not once
+ * per row: quote[code] is 0 until seen, then 1 (plain) or 2 (quoted). It is
+ * filled as codes turn up, since a column may use few entries of a large
+ * shared dictionary. */
+typedef struct csv_wcol {
+  const modu_column *c;
+  uint8_t *quote; /* str columns only */
+} csv_wcol;
+
+static void csv_emit_value(csv_out *o, const csv_wcol *wc, int64_t i, const modu_csv_wopts *w) {
+  const modu_column *c = wc->c;
   if (modu_col_isna(c, i)) {
     csv_emit(o, w->na, strlen(w->na));
     return;
   }
+  char *p;
   switch (c->type) {
-    case MODU_INT: {
-      /* itoa by hand: snprintf dominates the write time otherwise */
-      int64_t v = MODU_I64(c)[i];
-      uint64_t u = v < 0 ? 0u - (uint64_t)v : (uint64_t)v;
-      char *p = buf + sizeof buf;
-      do *--p = (char)('0' + u % 10);
-      while (u /= 10);
-      if (v < 0) *--p = '-';
-      csv_emit(o, p, (size_t)(buf + sizeof buf - p));
+    case MODU_INT:
+      p = csv_room(o, CSV_FIELD_ROOM);
+      o->n += (size_t)modu_itoa(MODU_I64(c)[i], p);
+      return;
+    case MODU_FLOAT:
+      p = csv_room(o, CSV_FIELD_ROOM);
+      o->n += (size_t)modu_dtoa_format(MODU_F64(c)[i], p);
+      return;
+    case MODU_BOOL: csv_emit(o, MODU_U8(c)[i] ? "true" : "false", MODU_U8(c)[i] ? 4 : 5); return;
+    case MODU_DATE: {
+      p = csv_room(o, CSV_FIELD_ROOM);
+      int64_t y;
+      int m, d;
+      modu_date_to_ymd(MODU_I32(c)[i], &y, &m, &d);
+      if (y < 0 || y > 9999) { /* rare: modu_date_format's signed or longer years */
+        o->n += (size_t)modu_date_format(MODU_I32(c)[i], p, CSV_FIELD_ROOM);
+        return;
+      }
+      int yy = (int)y;
+      p[0] = (char)('0' + yy / 1000);
+      p[1] = (char)('0' + yy / 100 % 10);
+      p[2] = (char)('0' + yy / 10 % 10);
+      p[3] = (char)('0' + yy % 10);
+      p[4] = '-';
+      p[5] = (char)('0' + m / 10);
+      p[6] = (char)('0' + m % 10);
+      p[7] = '-';
+      p[8] = (char)('0' + d / 10);
+      p[9] = (char)('0' + d % 10);
+      o->n += 10;
       return;
     }
-    case MODU_FLOAT: n = csv_format_float(MODU_F64(c)[i], buf, sizeof buf); csv_emit(o, buf, (size_t)n); return;
-    case MODU_BOOL: csv_emit(o, MODU_U8(c)[i] ? "true" : "false", MODU_U8(c)[i] ? 4 : 5); return;
-    case MODU_DATE: n = modu_date_format(MODU_I32(c)[i], buf, sizeof buf); csv_emit(o, buf, (size_t)n); return;
     case MODU_STR: {
+      int32_t code = MODU_I32(c)[i];
       size_t len;
-      const char *s = modu_dict_str(c->dict, MODU_I32(c)[i], &len);
-      csv_emit_text(o, s, len, w);
+      const char *s = modu_dict_str(c->dict, code, &len);
+      uint8_t *q = &wc->quote[code];
+      if (!*q) *q = w->quote && csv_needs_quotes(s, len, w) ? 2 : 1;
+      if (*q == 2) csv_emit_quoted(o, s, len, w->quote);
+      else csv_emit(o, s, len);
     }
   }
 }
 
-int modu_csv_write(const modu_frame *f, FILE *fp, const modu_csv_wopts *w, modu_err *e) {
-  csv_out *o = malloc(sizeof *o);
-  if (!o) return modu_errf(e, "out of memory");
-  o->fp = fp;
-  o->n = 0;
-  o->err = 0;
-  if (w->header) {
+/* writes f through o, whose buffer is set; frees the buffer when o has a FILE */
+static int csv_write_to(csv_out *o, const modu_frame *f, const modu_csv_wopts *w, modu_err *e) {
+  csv_wcol *cols = calloc((size_t)(f->ncol ? f->ncol : 1), sizeof *cols);
+  bool oom = !o->buf || !cols;
+  for (int k = 0; k < f->ncol && !oom; k++) {
+    cols[k].c = f->cols[k];
+    if (f->cols[k]->type == MODU_STR) {
+      cols[k].quote = calloc((size_t)(f->cols[k]->dict->n ? f->cols[k]->dict->n : 1), 1);
+      oom = !cols[k].quote;
+    }
+  }
+  if (!oom && w->header) {
     for (int k = 0; k < f->ncol; k++) {
       if (k) csv_emit(o, &w->sep, 1);
       csv_emit_text(o, f->names[k], strlen(f->names[k]), w);
     }
     csv_emit(o, "\n", 1);
   }
-  for (int64_t i = 0; i < f->nrow && !o->err; i++) {
+  for (int64_t i = 0; i < f->nrow && !oom && !o->err; i++) {
     /* a one-column row that is NA would be a blank line, which readers skip:
      * it is written as the NA token instead */
     if (f->ncol == 1 && modu_col_isna(f->cols[0], i) && !*w->na) csv_emit(o, "NA", 2);
     for (int k = 0; k < f->ncol; k++) {
-      if (k) csv_emit(o, &w->sep, 1);
-      csv_emit_value(o, f->cols[k], i, w);
+      if (k) {
+        *csv_room(o, 1) = w->sep;
+        o->n++;
+      }
+      csv_emit_value(o, &cols[k], i, w);
     }
-    csv_emit(o, "\n", 1);
+    *csv_room(o, 1) = '\n';
+    o->n++;
   }
-  csv_flush(o);
-  int err = o->err;
-  free(o);
-  if (err) return modu_errf(e, "write failed: %s", strerror(err));
+  if (!oom) csv_flush(o);
+  for (int k = 0; cols && k < f->ncol; k++) free(cols[k].quote);
+  free(cols);
+  if (o->fp || oom || o->err) {
+    free(o->buf);
+    o->buf = NULL;
+  }
+  if (oom || o->err == ENOMEM) return modu_errf(e, "out of memory");
+  if (o->err) return modu_errf(e, "write failed: %s", strerror(o->err));
   return 0;
+}
+
+int modu_csv_write(const modu_frame *f, FILE *fp, const modu_csv_wopts *w, modu_err *e) {
+  csv_out o = {fp, malloc(CSV_OUT_CAP), 0, CSV_OUT_CAP, 0, w->sync_fd, 0};
+  return csv_write_to(&o, f, w, e);
+}
+
+int modu_csv_write_mem(const modu_frame *f, const modu_csv_wopts *w, char **text, size_t *len, modu_err *e) {
+  csv_out o = {NULL, malloc(CSV_MEM_CAP), 0, CSV_MEM_CAP, 0, -1, 0};
+  int rc = csv_write_to(&o, f, w, e);
+  *text = o.buf;
+  *len = o.n;
+  return rc;
 }

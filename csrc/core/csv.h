@@ -44,8 +44,15 @@ typedef struct modu_csv_wopts {
   char sep, quote;
   const char *na; /* text for NA ("" by default) */
   bool header;
+  /* >= 0: the output's file descriptor. Every few MiB the written part is
+   * handed to the disk (asynchronously), so that the caller's final fsync
+   * has little left to wait for. -1: no such hint. */
+  int sync_fd;
 } modu_csv_wopts;
 /* writes f; -1 + e on a write error */
 int modu_csv_write(const modu_frame *f, FILE *out, const modu_csv_wopts *o, modu_err *e);
+/* f as CSV text in memory: *text (malloc'd, not terminated) and *len; -1 + e
+ * when memory runs out, and then *text is NULL */
+int modu_csv_write_mem(const modu_frame *f, const modu_csv_wopts *o, char **text, size_t *len, modu_err *e);
 
 #endif

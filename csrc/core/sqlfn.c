@@ -407,7 +407,7 @@ modu_frame *modu_sql_fetch(sqlite3_stmt *st, const modu_sql_fetch_opts *o, modu_
   if (!f.b) return sb_oom(e), NULL;
   for (int k = 0; k < f.ncol; k++) {
     f.b[k].only01 = true;
-    f.b[k].decl = sql_decl_kind(sqlite3_column_decltype(st, k));
+    f.b[k].decl = sql_decl_kind(o->decl && o->decl[k] ? o->decl[k] : sqlite3_column_decltype(st, k));
   }
   modu_frame *fr = NULL;
   int64_t n = 0;
@@ -552,6 +552,41 @@ static int sw_insert(sqlite3 *db, const char *name, const modu_frame *f, modu_er
   return rc == SQLITE_OK ? 0 : -1;
 }
 
+/* drops what MODU_FTS_TYPES says of table `name`, if it says anything */
+static int sw_forget_fts_types(sqlite3 *db, const char *name, modu_err *e) {
+  int has = sw_exists(db, MODU_FTS_TYPES, e);
+  if (has <= 0) return has;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "DELETE FROM " MODU_FTS_TYPES " WHERE fts = ?1", -1, &st, NULL) != SQLITE_OK)
+    return sql_fail(e, db);
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : sql_fail(e, db);
+}
+
+/* An FTS5 table's columns have no declared types, so the frame's types go
+ * to MODU_FTS_TYPES (in the same savepoint), for db:search and db:read. */
+static int sw_fts_types(sqlite3 *db, const char *name, const modu_frame *f, modu_err *e) {
+  if (sw_exec(db, "CREATE TABLE IF NOT EXISTS " MODU_FTS_TYPES " (fts TEXT NOT NULL COLLATE NOCASE, "
+              "col TEXT NOT NULL, type TEXT NOT NULL, PRIMARY KEY (fts, col)) WITHOUT ROWID", e) ||
+      sw_forget_fts_types(db, name, e))
+    return -1;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "INSERT INTO " MODU_FTS_TYPES " VALUES (?1, ?2, ?3)", -1, &st, NULL) != SQLITE_OK)
+    return sql_fail(e, db);
+  int rc = SQLITE_DONE;
+  for (int k = 0; k < f->ncol && rc == SQLITE_DONE; k++) {
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, f->names[k], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, sw_decl(f->cols[k]->type), -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : sql_fail(e, db);
+}
+
 static int sw_body(sqlite3 *db, const char *name, const modu_frame *f, const modu_sql_write_opts *o, int exists,
                    modu_err *e) {
   char *qname = modu_sql_quote_ident(name);
@@ -570,6 +605,8 @@ static int sw_body(sqlite3 *db, const char *name, const modu_frame *f, const mod
     char *create = sw_create_sql(name, f, o->fts_indexed);
     rc = create ? sw_exec(db, create, e) : sb_oom(e);
     free(create);
+    /* a plain table in place of a full-text one keeps no record of it */
+    if (rc == 0) rc = o->fts_indexed ? sw_fts_types(db, name, f, e) : sw_forget_fts_types(db, name, e);
   }
   return rc ? rc : sw_insert(db, name, f, e);
 }

@@ -14,6 +14,9 @@ int modu_sql_register_functions(sqlite3 *db);
 typedef struct modu_sql_fetch_opts {
   bool mixed_str; /* a column mixing text and numbers becomes str (else an error) */
   bool blob_skip; /* a column holding a BLOB is left out (else an error) */
+  /* NULL, or for each result column a declared type that stands in for
+   * SQLite's (a NULL entry keeps SQLite's) */
+  const char *const *decl;
 } modu_sql_fetch_opts;
 
 /* Steps st to the end, building one column per result column: INTEGER -> int,
@@ -37,6 +40,10 @@ typedef struct modu_sql_write_opts {
  * Returns 0, or -1 + e. */
 int modu_sql_write(sqlite3 *db, const char *name, const modu_frame *f, const modu_sql_write_opts *o,
                    modu_err *e);
+
+/* Where create_fts keeps the frame's column types, which an FTS5 table cannot
+ * declare: rows (fts, col, type) with type as a typed table would declare it. */
+#define MODU_FTS_TYPES "modu_fts_types"
 
 /* `name` quoted as an SQL identifier ("a""b"), malloc'd; NULL on OOM */
 char *modu_sql_quote_ident(const char *name);
