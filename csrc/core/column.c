@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtoa.h"
 #include "modu_core.h"
 
 size_t modu_type_width(modu_type t) {
@@ -130,16 +131,24 @@ modu_column *modu_col_slice(const modu_column *c, int64_t start, int64_t n, modu
   return r;
 }
 
-/* shortest "%.*g" that reads back to the same double */
+/* x as the shortest "%.*g" that reads back to the same double: the
+ * shortest digits (dtoa.c), laid out as %g lays out that many digits */
 int modu_format_double(double x, char *buf, size_t cap) {
   if (isnan(x)) return snprintf(buf, cap, "nan");
   if (isinf(x)) return snprintf(buf, cap, x > 0 ? "inf" : "-inf");
-  int len = 0;
-  for (int p = 1; p <= 17; p++) {
-    len = snprintf(buf, cap, "%.*g", p, x);
-    if (strtod(buf, NULL) == x) break;
-  }
-  return len;
+  if (x == 0) return snprintf(buf, cap, signbit(x) ? "-0" : "0");
+  uint64_t d;
+  int e, nd = modu_dtoa_shortest(fabs(x), &d, &e);
+  char digits[24];
+  for (int i = nd - 1; i >= 0; i--, d /= 10) digits[i] = (char)('0' + d % 10);
+  int lead = nd - 1 + e; /* the decimal exponent of the first digit */
+  const char *sign = x < 0 ? "-" : "";
+  if (lead < -4 || lead >= nd)
+    return snprintf(buf, cap, "%s%c%s%.*se%c%02d", sign, digits[0], nd > 1 ? "." : "", nd - 1, digits + 1,
+                    lead < 0 ? '-' : '+', abs(lead));
+  if (lead < 0) return snprintf(buf, cap, "%s0.%.*s%.*s", sign, -lead - 1, "000", nd, digits);
+  return snprintf(buf, cap, "%s%.*s%s%.*s", sign, lead + 1, digits, lead + 1 < nd ? "." : "", nd - lead - 1,
+                  digits + lead + 1);
 }
 
 static int col_parse_int(const char *s, size_t len, int64_t *out) {

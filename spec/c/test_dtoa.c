@@ -4,6 +4,7 @@
  * patterns over all exponents, subnormals, powers of two and ten, integers
  * around 2^53 and beyond, the extremes and signed zero. */
 #include "dtoa.h"
+#include "modu_core.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -12,7 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int td_passed, td_failed;
+static int td_passed, td_failed; /* single checks */
+static int td_groups_passed, td_groups_failed, td_group_start;
+
+/* a group of checks passes when none of its checks failed */
+static void td_group(const char *name) {
+  if (name) {
+    td_group_start = td_failed;
+    return;
+  }
+  if (td_failed == td_group_start) td_groups_passed++;
+  else td_groups_failed++;
+}
 
 static uint64_t td_bits(double x) {
   uint64_t b;
@@ -114,6 +126,19 @@ static void td_check_format(double x, const char *want) {
   }
 }
 
+/* modu_format_double (printing, SQL text) against the loop it replaced: the
+ * fewest "%.{p}g" digits that read back */
+static void td_check_g(double x) {
+  char want[64], got[64];
+  for (int p = 1; p <= 17; p++) {
+    snprintf(want, sizeof want, "%.*g", p, x);
+    if (strtod(want, NULL) == x || x != x) break;
+  }
+  modu_format_double(x, got, sizeof got);
+  if (strcmp(want, got) == 0) td_passed++;
+  else td_fail(x, "format_double", got);
+}
+
 static void td_check_itoa(int64_t v) {
   char want[32], got[32];
   snprintf(want, sizeof want, "%" PRId64, v);
@@ -127,6 +152,7 @@ static void td_check_itoa(int64_t v) {
 }
 
 int main(void) {
+  td_group("format");
   /* the text, as printf's %g would space it */
   td_check_format(0.1, "0.1");
   td_check_format(1.0 / 3, "0.3333333333333333");
@@ -152,6 +178,8 @@ int main(void) {
   td_check_format(td_from_bits(0xfff8000000000000u), "-nan");
   td_check_format(72.000716, "72.000716");
   td_check_format(5e22, "5e+22");
+  td_group(NULL);
+  td_group("shortest");
   /* every subnormal with a small fraction, and near the normal boundary */
   for (uint64_t b = 1; b < 20000; b++) td_check(td_from_bits(b));
   for (uint64_t b = 0x0010000000000000u - 5000; b < 0x0010000000000000u + 5000; b++) td_check(td_from_bits(b));
@@ -190,12 +218,33 @@ int main(void) {
   }
   /* whole floats of every size below 2^53 */
   for (int i = 0; i < 50000; i++) td_check((double)(td_next() >> (11 + td_next() % 53)));
+  td_group(NULL);
+  td_group("format_double");
+  {
+    const double fixed[] = {0.0, -0.0, 0.1, 1.0 / 3, 100.0, 123.456, 1e15, 123456789012345.0, 1e16, 1e17, 1e-4,
+                            1.5e-4, 1e-5, 0.0001234, 5e-324, 1.7976931348623157e308, -2.5, 72.000716, 5e22,
+                            123456.0, 1234567.0, 0.5, -0.001};
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) td_check_g(fixed[i]);
+    for (int i = 0; i < 50000; i++) {
+      double x = td_from_bits(td_next());
+      if (isfinite(x)) td_check_g(x);
+      char s[40];
+      snprintf(s, sizeof s, "%" PRIu64 "e-%d", td_next() % 100000000u, (int)(td_next() % 12));
+      td_check_g(strtod(s, NULL));
+      td_check_g((double)(td_next() >> (11 + td_next() % 53)));
+    }
+  }
+  td_group(NULL);
+  td_group("itoa");
   /* integers: the edges and random ones */
   td_check_itoa(0);
   td_check_itoa(INT64_MAX);
   td_check_itoa(INT64_MIN);
   td_check_itoa(-1);
   for (int i = 0; i < 100000; i++) td_check_itoa((int64_t)(td_next() >> (td_next() % 64)) * (i % 2 ? -1 : 1));
-  printf("%d passed, %d failed\n", td_passed, td_failed);
+  td_group(NULL);
+  /* one test per group; the single checks behind them for the log */
+  printf("%d single checks passed, %d failed\n", td_passed, td_failed);
+  printf("%d passed, %d failed\n", td_groups_passed, td_groups_failed);
   return td_failed ? 1 : 0;
 }
