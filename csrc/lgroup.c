@@ -296,7 +296,7 @@ static modu_groups *grp_make(lua_State *L, const modu_frame *f, const int *keys,
   modu_column **cols = lm_scratch(L, (size_t)(nkeys ? nkeys : 1) * sizeof *cols);
   for (int k = 0; k < nkeys; k++) cols[k] = f->cols[keys[k]];
   modu_err e;
-  modu_groups *g = modu_group_by(cols, nkeys, f->nrow, &e);
+  modu_groups *g = modu_group_by_lazy(cols, nkeys, f->nrow, &e);
   if (!g) lm_core_error(L, fn, &e);
   if (sort && modu_groups_sort(g, cols, nkeys, &e)) {
     modu_groups_free(g);
@@ -428,6 +428,74 @@ static int grp_mutate(lua_State *L) {
   return 1;
 }
 
+/* slice_max(col, n [, { with_ties = true }]) and slice_min: each group's n
+ * rows with the largest (smallest) values of col, best first, groups in their
+ * order; as dplyr, rows tied with the n-th value are kept unless with_ties is
+ * false, and NA (or NaN) only fills a group with fewer than n values */
+static int grp_slice_top(lua_State *L, const modu_frame *f, modu_groups *g, bool smallest, const char *fn) {
+  const char *col = luaL_checkstring(L, 2);
+  int k = modu_frame_find(f, col);
+  if (k < 0) return lm_error(L, fn, "no column '%s' (%s)", col, grp_columns(L, f));
+  if (!lua_isnoneornil(L, 3) && !lua_isinteger(L, 3))
+    return lm_error(L, fn, "n must be an integer, got %s", lua_type(L, 3) == LUA_TNUMBER ? "a float" : lm_typename(L, 3));
+  lua_Integer n = luaL_optinteger(L, 3, 1);
+  if (n < 0) return lm_error(L, fn, "n must be 0 or more, got %lld", (long long)n);
+  bool ties = true;
+  if (!lua_isnoneornil(L, 4)) {
+    if (!lua_istable(L, 4)) return lm_error(L, fn, "options must be a table { with_ties = bool }, got %s", lm_typename(L, 4));
+    for (lua_pushnil(L); lua_next(L, 4); lua_pop(L, 1))
+      if (lua_type(L, -2) != LUA_TSTRING || strcmp(lua_tostring(L, -2), "with_ties") != 0)
+        return lm_error(L, fn, "unknown option '%s' (options: with_ties)", lua_tostring(L, -2) ? lua_tostring(L, -2) : "?");
+    lua_getfield(L, 4, "with_ties");
+    if (!lua_isnil(L, -1) && !lua_isboolean(L, -1)) return lm_error(L, fn, "with_ties must be a boolean, got %s", lm_typename(L, -1));
+    ties = lua_isnil(L, -1) || lua_toboolean(L, -1);
+    lua_pop(L, 1);
+  }
+  modu_err e;
+  int64_t *rows, nrows;
+  if (modu_groups_top(g, f->cols[k], (int64_t)n, smallest, ties, &rows, &nrows, &e)) return lm_core_error(L, fn, &e);
+  /* the row list lives in Lua's memory, so an error below cannot leak it */
+  int64_t *idx = lm_scratch(L, (nrows ? (size_t)nrows : 1) * sizeof *idx);
+  memcpy(idx, rows, (size_t)nrows * sizeof *idx);
+  free(rows);
+  modu_frame *r = modu_frame_new(f->ncol, nrows);
+  if (!r) return lm_error(L, fn, "out of memory");
+  lm_push_frame(L, r);
+  for (int c = 0; c < f->ncol; c++) {
+    modu_column *t = modu_col_take(f->cols[c], idx, nrows, &e);
+    if (!t) return lm_core_error(L, fn, &e);
+    int bad = modu_frame_set(r, c, t, f->names[c]);
+    modu_col_unref(t);
+    if (bad) return lm_error(L, fn, "out of memory");
+  }
+  return 1;
+}
+
+static int grp_slice_max(lua_State *L) {
+  lm_groupbox *b = grp_check(L, 1, "slice_max");
+  return grp_slice_top(L, b->f, b->g, false, "slice_max");
+}
+
+static int grp_slice_min(lua_State *L) {
+  lm_groupbox *b = grp_check(L, 1, "slice_min");
+  return grp_slice_top(L, b->f, b->g, true, "slice_min");
+}
+
+/* df:slice_max / df:slice_min: the whole frame as one group */
+static int grp_frame_slice(lua_State *L, bool smallest, const char *fn) {
+  lua_settop(L, 4);
+  modu_frame *f = lm_pin_arg(L, 1, fn);
+  lua_settop(L, 4);
+  lm_groupbox *b = lua_newuserdatauv(L, sizeof *b, 0); /* owns the groups */
+  memset(b, 0, sizeof *b);
+  luaL_setmetatable(L, LM_GROUPED);
+  b->g = grp_make(L, f, NULL, 0, false, fn);
+  return grp_slice_top(L, f, b->g, smallest, fn);
+}
+
+static int grp_frame_slice_max(lua_State *L) { return grp_frame_slice(L, false, "slice_max"); }
+static int grp_frame_slice_min(lua_State *L) { return grp_frame_slice(L, true, "slice_min"); }
+
 static int grp_ungroup(lua_State *L) {
   lm_groupbox *b = grp_check(L, 1, "ungroup");
   modu_frame *copy = modu_frame_new(b->f->ncol, b->f->nrow);
@@ -465,7 +533,8 @@ static int grp_tostring(lua_State *L) {
 }
 
 static const luaL_Reg grp_methods[] = {{"close", grp_close}, {"agg", grp_agg},         {"filter", grp_filter},   {"mutate", grp_mutate},
-                                       {"ungroup", grp_ungroup}, {"ngroups", grp_ngroups}, {NULL, NULL}};
+                                       {"ungroup", grp_ungroup}, {"ngroups", grp_ngroups},
+                                       {"slice_max", grp_slice_max}, {"slice_min", grp_slice_min}, {NULL, NULL}};
 
 /* installs group_by & co. into the Frame method table at idx, wrapping filter
  * and mutate so that they take expression strings */
@@ -487,7 +556,8 @@ void lm_open_group(lua_State *L, int frame_methods) {
   lua_pushcclosure(L, grp_frame_mutate, 1);
   lua_setfield(L, frame_methods, "mutate");
   static const luaL_Reg extra[] = {{"group_by", grp_group_by}, {"agg", grp_frame_agg}, {"count", grp_count},
-                                   {"value_counts", grp_value_counts}, {NULL, NULL}};
+                                   {"value_counts", grp_value_counts}, {"slice_max", grp_frame_slice_max},
+                                   {"slice_min", grp_frame_slice_min}, {NULL, NULL}};
   lua_pushvalue(L, frame_methods);
   luaL_setfuncs(L, extra, 0);
   lua_pop(L, 1);
