@@ -263,7 +263,75 @@ static void grp_mutate_values(lua_State *L, int spec, const modu_frame *f, modu_
   }
 }
 
+/* The ordered form of mutate, an array of {name, value} pairs, is evaluated
+ * pair after pair, as dplyr's mutate and pandas' assign do: each value sees
+ * the columns the pairs before it made or replaced, so
+ * { {"share", "firms / sum(firms)"}, {"pct", "share * 100"} } works. A keyed
+ * table has no order: every value there sees the frame as it was. Each step
+ * calls the plain mutate (the upvalue at orig) with one pair; columns are
+ * shared, so a step costs only its own column. Leaves the result on top. */
+static void grp_mutate_in_order(lua_State *L, int orig, int spec, modu_groups *g) {
+  int cur = lua_gettop(L); /* the frame so far */
+  lua_Integer m = luaL_len(L, spec);
+  for (lua_pushnil(L); lua_next(L, spec); lua_pop(L, 1)) {
+    if (lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= m) continue;
+    const char *q = lua_type(L, -2) == LUA_TSTRING ? "'" : "";
+    lm_error(L, "mutate", "key %s%s%s mixes the two forms (use an array of {name, values} pairs, or a table keyed "
+             "by name)", q, luaL_tolstring(L, -2, NULL), q);
+  }
+  lua_newtable(L); /* names seen */
+  int seen = lua_gettop(L);
+  for (lua_Integer i = 1; i <= m; i++) {
+    lua_geti(L, spec, i);
+    if (!lua_istable(L, -1) || lm_test_column(L, -1))
+      lm_error(L, "mutate", "entry %lld must be a {name, value} pair, got %s", (long long)i, lm_typename(L, -1));
+    lua_geti(L, -1, 1);
+    if (lua_type(L, -1) == LUA_TSTRING) {
+      lua_pushvalue(L, -1);
+      if (lua_rawget(L, seen) != LUA_TNIL) lm_error(L, "mutate", "column '%s' is given twice", lua_tostring(L, -2));
+      lua_pop(L, 1);
+      lua_pushboolean(L, 1);
+      lua_rawset(L, seen);
+    } else {
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  for (lua_Integer i = 1; i <= m; i++) {
+    lua_pushvalue(L, orig);
+    lua_pushvalue(L, cur);
+    lua_createtable(L, 1, 0);
+    lua_createtable(L, 2, 0);
+    lua_geti(L, spec, i);
+    lua_geti(L, -1, 1);
+    lua_rawseti(L, -3, 1);
+    lua_geti(L, -1, 2);
+    lua_remove(L, -2);
+    if (lua_type(L, -1) == LUA_TSTRING) {
+      grp_eval(L, lua_gettop(L), lm_check_frame(L, cur, "mutate"), g, false, "mutate");
+      lua_remove(L, -2);
+    }
+    lua_rawseti(L, -2, 2);
+    lua_rawseti(L, -2, 1);
+    lua_call(L, 2, 1);
+    lua_replace(L, cur);
+  }
+  lua_settop(L, cur);
+}
+
+static bool grp_is_pairs(lua_State *L, int spec) {
+  bool pairs_form = lua_rawgeti(L, spec, 1) != LUA_TNIL;
+  lua_pop(L, 1);
+  return pairs_form;
+}
+
 static int grp_frame_mutate(lua_State *L) {
+  if (lua_istable(L, 2) && grp_is_pairs(L, 2)) {
+    lua_settop(L, 2);
+    lm_pin_frame(L, 1, "mutate");
+    grp_mutate_in_order(L, lua_upvalueindex(1), 2, NULL);
+    return 1;
+  }
   if (lua_istable(L, 2)) {
     lua_settop(L, 2);
     modu_frame *f = lm_pin_frame(L, 1, "mutate");
@@ -421,7 +489,11 @@ static int grp_mutate(lua_State *L) {
   lm_push_frame(L, copy);
   for (int k = 0; k < b->f->ncol; k++)
     if (modu_frame_set(copy, k, b->f->cols[k], b->f->names[k])) return lm_error(L, "mutate", "out of memory");
-  lua_getfield(L, 3, "mutate");
+  if (grp_is_pairs(L, 2)) {
+    grp_mutate_in_order(L, lua_upvalueindex(1), 2, b->g);
+    return 1;
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
   lua_pushvalue(L, 3);
   grp_mutate_values(L, 2, b->f, b->g, "mutate");
   lua_call(L, 2, 1);
@@ -532,7 +604,7 @@ static int grp_tostring(lua_State *L) {
   return 1;
 }
 
-static const luaL_Reg grp_methods[] = {{"close", grp_close}, {"agg", grp_agg},         {"filter", grp_filter},   {"mutate", grp_mutate},
+static const luaL_Reg grp_methods[] = {{"close", grp_close}, {"agg", grp_agg},         {"filter", grp_filter},
                                        {"ungroup", grp_ungroup}, {"ngroups", grp_ngroups},
                                        {"slice_max", grp_slice_max}, {"slice_min", grp_slice_min}, {NULL, NULL}};
 
@@ -547,6 +619,9 @@ void lm_open_group(lua_State *L, int frame_methods) {
   lua_pushcfunction(L, grp_tostring);
   lua_setfield(L, -2, "__tostring");
   luaL_newlib(L, grp_methods);
+  lua_getfield(L, frame_methods, "mutate"); /* the plain mutate, before it is wrapped below */
+  lua_pushcclosure(L, grp_mutate, 1);
+  lua_setfield(L, -2, "mutate");
   lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
   lua_getfield(L, frame_methods, "filter");
