@@ -505,7 +505,8 @@ static int grp_mutate(lua_State *L) {
  * order; as dplyr, rows tied with the n-th value are kept unless with_ties is
  * false, and NA (or NaN) only fills a group with fewer than n values */
 static int grp_slice_top(lua_State *L, const modu_frame *f, modu_groups *g, bool smallest, const char *fn) {
-  const char *col = luaL_checkstring(L, 2);
+  if (lua_type(L, 2) != LUA_TSTRING) return lm_error(L, fn, "col must be a column name, got %s", lm_typename(L, 2));
+  const char *col = lua_tostring(L, 2);
   int k = modu_frame_find(f, col);
   if (k < 0) return lm_error(L, fn, "no column '%s' (%s)", col, grp_columns(L, f));
   if (!lua_isnoneornil(L, 3) && !lua_isinteger(L, 3))
