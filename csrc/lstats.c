@@ -155,8 +155,8 @@ static int ls_var_sd(lua_State *L, bool sd) {
   double ddof = ls_ddof(L, 2, fn);
   int64_t n;
   double *v = ls_values(L, c, &n);
-  double r = modu_stats_var(v, n, ddof);
-  ls_push_number(L, sd ? sqrt(r) : r, !((double)n - ddof > 0));
+  double r = sd ? modu_stats_sd(v, n, ddof) : modu_stats_var(v, n, ddof);
+  ls_push_number(L, r, !((double)n - ddof > 0));
   return 1;
 }
 static int ls_var(lua_State *L) { return ls_var_sd(L, false); }
@@ -599,7 +599,7 @@ static void ls_fit_table(lua_State *L, const modu_ols_fit *fit, const char *cons
   }
 }
 
-static int ls_fit(lua_State *L, const double *X, const double *y, int64_t n, int p, bool intercept,
+static int ls_fit(lua_State *L, const double *X, const double *Xlo, const double *y, int64_t n, int p, bool intercept,
                   const char *const *terms, const int64_t *rows, int64_t nrow, const char *fn) {
   if (n <= p)
     return lm_error(L, fn, "%lld complete rows for %d coefficients: need more rows than coefficients", (long long)n, p);
@@ -607,7 +607,7 @@ static int ls_fit(lua_State *L, const double *X, const double *y, int64_t n, int
   double *big = lm_scratch(L, (size_t)n * 2 * sizeof *big);
   modu_ols_fit fit = {small, small + p, big, big + n, 0, 0, 0, 0, 0, 0, 0, 0, -1, 0};
   modu_err e;
-  if (modu_ols(X, y, n, p, intercept, &fit, &e)) {
+  if (modu_ols_dd(X, Xlo, y, n, p, intercept, &fit, &e)) {
     if (fit.bad_column < 0) return lm_core_error(L, fn, &e);
     luaL_Buffer b;
     luaL_buffinit(L, &b);
@@ -670,7 +670,7 @@ static int ls_ols(lua_State *L) {
           c->type == MODU_FLOAT ? MODU_F64(c)[r] : c->type == MODU_INT ? (double)MODU_I64(c)[r] : MODU_U8(c)[r];
     }
   }
-  return ls_fit(L, X, y, n, p, intercept, terms, rows, f->nrow, fn);
+  return ls_fit(L, X, NULL, y, n, p, intercept, terms, rows, f->nrow, fn);
 }
 
 /* polyfit(x, y, degree): y on 1, x, ..., x^degree */
@@ -687,15 +687,15 @@ static int ls_polyfit(lua_State *L) {
   int64_t *rows = lm_scratch(L, (size_t)cx->len * sizeof *rows), n = 0;
   for (int64_t i = 0; i < cx->len; i++)
     if (!modu_col_isna(cx, i) && !modu_col_isna(cy, i)) rows[n++] = i;
-  double *X = lm_scratch(L, (size_t)n * (size_t)p * sizeof *X), *y = lm_scratch(L, (size_t)n * sizeof *y);
+  double *X = lm_scratch(L, (size_t)n * (size_t)p * 2 * sizeof *X), *y = lm_scratch(L, (size_t)n * 2 * sizeof *y);
+  double *t = y + n;
   for (int64_t i = 0; i < n; i++) {
-    double v = 1, x = xv[rows[i]];
+    t[i] = xv[rows[i]];
     y[i] = yv[rows[i]];
-    for (int j = 0; j < p; j++) {
-      X[(size_t)j * (size_t)n + (size_t)i] = v;
-      v *= x;
-    }
   }
+  /* the powers to doubled precision: the fit is that of the exact
+   * polynomial design, not of its powers rounded to doubles */
+  modu_ols_poly_design(t, n, p, X, X + (size_t)n * (size_t)p);
   const char **terms = lm_scratch(L, (size_t)p * sizeof *terms);
   terms[0] = "(Intercept)";
   for (int j = 1; j < p; j++) {
@@ -704,7 +704,7 @@ static int ls_polyfit(lua_State *L) {
   }
   if (n <= p)
     return lm_error(L, fn, "degree %d needs at least %d points, got %lld complete pairs", deg, p + 1, (long long)n);
-  return ls_fit(L, X, y, n, p, true, terms, rows, cx->len, fn);
+  return ls_fit(L, X, X + (size_t)n * (size_t)p, y, n, p, true, terms, rows, cx->len, fn);
 }
 
 /* ---- distributions ---- */
@@ -1562,7 +1562,7 @@ static int ls_describe(lua_State *L) {
       double p[5] = {0, 0.25, 0.5, 0.75, 1}, q[5];
       if (n > 0) {
         MODU_F64(c[4])[j] = modu_stats_mean(buf, n);
-        MODU_F64(c[5])[j] = sqrt(modu_stats_var(buf, n, 1));
+        MODU_F64(c[5])[j] = modu_stats_sd(buf, n, 1);
         int64_t m;
         modu_err e;
         if (modu_stats_quantiles_col(x, false, 0, p, 5, 7, q, &m, &e)) return lm_core_error(L, fn, &e);

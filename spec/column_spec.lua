@@ -2,53 +2,17 @@
 -- access, casts, NA handling, arithmetic (checked against Lua's own operators),
 -- comparisons, boolean algebra, reductions, UTF-8 text and misuse.
 local modu = require "modu"
+local support = require "spec.support"
 local NA = modu.NA
+local raises = support.raises_match
+local assert_values = support.assert_values
 
 -- ---------------------------------------------------------------------------
 -- helpers
 
--- the message of the error f raises (asserting that it does raise)
-local function error_of(f, ...)
-  local args = table.pack(...)
-  assert.has_error(function() f(table.unpack(args, 1, args.n)) end)
-  local ok, err = pcall(f, table.unpack(args, 1, args.n))
-  assert.is_false(ok)
-  return tostring(err)
-end
-
--- asserts that f(...) raises an error whose message matches the Lua pattern
-local function raises(pattern, f, ...)
-  local msg = error_of(f, ...)
-  assert.matches(pattern, msg)
-  return msg
-end
-
--- same Lua value: same subtype, NaN equals NaN, and 0.0 and -0.0 differ
-local function same(a, b)
-  if a == NA or b == NA then return rawequal(a, b) end
-  if math.type(a) ~= math.type(b) then return false end
-  if math.type(a) == "float" then
-    if a ~= a then return b ~= b end
-    if a == 0 and b == 0 then return 1 / a == 1 / b end
-  end
-  return a == b
-end
-
 local function show(v)
   if math.type(v) == "float" then return string.format("%.17g (float)", v) end
   return tostring(v)
-end
-
--- asserts that column c holds exactly the values of the Lua array want
-local function assert_values(want, c, what)
-  local got = c:to_table()
-  assert.are.equal(#want, #c, (what or "") .. ": length")
-  for i = 1, #want do
-    if not same(want[i], got[i]) then
-      error(string.format("%s: row %d is %s, expected %s", what or "values", i, show(got[i]),
-        show(want[i])), 2)
-    end
-  end
 end
 
 -- byte-wise string order, independent of the C library's locale

@@ -3,17 +3,12 @@
 -- the conformance fixtures, malformed input with file:line:field messages, and
 -- files larger than the reader's buffer.
 local modu = require "modu"
+local support = require "spec.support"
 
 local NA = modu.NA
 local D = modu.date
 local FIX = "spec/fixtures/csv/"
-
-local function raises(text, f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error containing: " .. text)
-  assert.matches(text, tostring(msg), 1, true)
-  return msg
-end
+local raises = support.raises
 
 local function col(df, name) return df:col(name):to_table() end
 

@@ -2,19 +2,14 @@
 -- read_csv(write_csv(df)) == df for every type (floats bit for bit), and the
 -- atomic replace: a failed or killed write leaves the old file whole.
 local modu = require "modu"
+local support = require "spec.support"
 
 local NA = modu.NA
 local D = modu.date
+local raises = support.raises
 -- NaN with either sign, by bits (what 0/0 gives depends on the CPU)
 local PNAN = string.unpack("<d", string.pack("<i8", 0x7ff8000000000000))
 local NNAN = string.unpack("<d", string.pack("<i8", 0xfff8000000000000))
-
-local function raises(text, f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error containing: " .. text)
-  assert.matches(text, tostring(msg), 1, true)
-  return msg
-end
 
 local function slurp(path)
   local f = io.open(path, "rb")

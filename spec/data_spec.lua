@@ -4,6 +4,7 @@
 -- db:profile. Expected values come from the seed article and arithmetic on
 -- its figures, never from the implementation's own output.
 local modu = require "modu"
+local support = require "spec.support"
 local data = require "modu.data"
 local facts = require "modu.data.facts"
 local sources = require "modu.data.sources"
@@ -13,18 +14,12 @@ local lfs = require "lfs"
 local NA = modu.NA
 local text = modu.text
 local ID = { locale = "id", skip_invalid = true }   -- "Spark ... 2.0" is no Indonesian number: skip it
+local raises = support.raises
 
 local function project_root()
   local dir = debug.getinfo(1, "S").source:match "^@(.*)/spec/[^/]*$" or "."
   if dir:sub(1, 1) ~= "/" then dir = lfs.currentdir() .. "/" .. dir end
   return dir
-end
-
-local function raises(needle, f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error containing: " .. needle)
-  assert.matches(needle, tostring(msg), 1, true)
-  return tostring(msg)
 end
 
 local function close_to(expected, actual, rel)

@@ -2,35 +2,11 @@
 -- comparison, text) checked against an independent calendar, and date columns
 -- (parts, casts from and to ISO text, arithmetic and comparisons).
 local modu = require "modu"
+local support = require "spec.support"
 local NA = modu.NA
 local D = modu.date
-
-local function error_of(f, ...)
-  local args = table.pack(...)
-  assert.has_error(function() f(table.unpack(args, 1, args.n)) end)
-  local ok, err = pcall(f, table.unpack(args, 1, args.n))
-  assert.is_false(ok)
-  return tostring(err)
-end
-
-local function raises(pattern, f, ...)
-  local msg = error_of(f, ...)
-  assert.matches(pattern, msg)
-  return msg
-end
-
-local function assert_values(want, c, what)
-  local got = c:to_table()
-  assert.are.equal(#want, #c, (what or "") .. ": length")
-  for i = 1, #want do
-    local ok
-    if rawequal(want[i], NA) or rawequal(got[i], NA) then ok = rawequal(want[i], got[i])
-    else ok = want[i] == got[i] and math.type(want[i]) == math.type(got[i]) end
-    if not ok then
-      error(("%s: row %d is %s, expected %s"):format(what or "values", i, tostring(got[i]), tostring(want[i])), 2)
-    end
-  end
-end
+local raises = support.raises_match
+local assert_values = support.assert_values
 
 -- Howard Hinnant's era-based calendar algorithms: a second implementation of
 -- the proleptic Gregorian calendar to check modu's against.

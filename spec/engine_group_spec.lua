@@ -2,34 +2,13 @@
 -- aggregate against hand-derived values, grouped mutate and filter, count,
 -- value_counts and distinct, empty and one-row frames, and the errors.
 local modu = require "modu"
+local support = require "spec.support"
 
 local NA = modu.NA
 local D = modu.date
-
-local function raises(text, f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error containing: " .. text)
-  assert.matches(text, tostring(msg), 1, true)
-  return msg
-end
-
-local NAN = setmetatable({}, { __tostring = function() return "NaN" end })
-
--- the column `name` of df holds `expected` (NAN: a NaN; floats within tol)
-local function col_is(df, name, expected, tol)
-  local got = df:col(name):to_table()
-  assert.are.equal(#expected, #got, "row count of column " .. name)
-  for k = 1, #expected do
-    local e, g = expected[k], got[k]
-    if e == NAN then
-      assert.is_true(g ~= g, ("%s[%d] should be NaN, got %s"):format(name, k, tostring(g)))
-    elseif tol and type(e) == "number" and type(g) == "number" then
-      assert.is_true(math.abs(e - g) <= tol, ("%s[%d]: expected %s, got %s"):format(name, k, e, g))
-    else
-      assert.are.equal(e, g, ("%s[%d]: expected %s, got %s"):format(name, k, tostring(e), tostring(g)))
-    end
-  end
-end
+local raises = support.raises
+local col_is = support.col_is
+local NAN = support.NAN
 
 -- seven rows; groups by city in first appearance: 深圳 (rows 1, 4), 北京 (2, 5),
 -- NA (3, 6), 上海 (7)

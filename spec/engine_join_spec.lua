@@ -2,25 +2,12 @@
 -- suffixes, validate, NA keys, int/float and text keys, row order, empty and
 -- one-row frames, and the errors.
 local modu = require "modu"
+local support = require "spec.support"
 
 local NA = modu.NA
 local D = modu.date
-
-local function raises(text, f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error containing: " .. text)
-  assert.matches(text, tostring(msg), 1, true)
-  return msg
-end
-
-local function col_is(df, name, expected)
-  local got = df:col(name):to_table()
-  assert.are.equal(#expected, #got, "row count of column " .. name)
-  for k = 1, #expected do
-    assert.are.equal(expected[k], got[k], ("%s[%d]: expected %s, got %s"):format(name, k, tostring(expected[k]),
-      tostring(got[k])))
-  end
-end
+local raises = support.raises
+local col_is = support.col_is
 
 -- left: k = 1, 2, NA, 3, 2 (int); right: k = 2.0, NA, 4.0, 1.0 (float)
 local function left()

@@ -2,25 +2,12 @@
 -- pivot_longer (cols, names_to, values_to, values_drop_na), NA names and
 -- values, empty and one-row frames, the two as inverses, and the errors.
 local modu = require "modu"
+local support = require "spec.support"
 
 local NA = modu.NA
 local D = modu.date
-
-local function raises(text, f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error containing: " .. text)
-  assert.matches(text, tostring(msg), 1, true)
-  return msg
-end
-
-local function col_is(df, name, expected)
-  local got = df:col(name):to_table()
-  assert.are.equal(#expected, #got, "row count of column " .. name)
-  for k = 1, #expected do
-    assert.are.equal(expected[k], got[k], ("%s[%d]: expected %s, got %s"):format(name, k, tostring(expected[k]),
-      tostring(got[k])))
-  end
-end
+local raises = support.raises
+local col_is = support.col_is
 
 -- firms by city and year; 上海 has no 2016 row, 深圳's 2017 value is NA
 local function long()

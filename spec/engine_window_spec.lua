@@ -2,18 +2,12 @@
 -- cummin cummax rank row_number rolling_mean rolling_sum), every rank method
 -- with ties and NA, the same functions per group in expressions, and errors.
 local modu = require "modu"
+local support = require "spec.support"
 
 local NA = modu.NA
 local D = modu.date
-
-local function raises(text, f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error containing: " .. text)
-  assert.matches(text, tostring(msg), 1, true)
-  return msg
-end
-
-local NAN = setmetatable({}, { __tostring = function() return "NaN" end })
+local raises = support.raises
+local NAN = support.NAN
 
 -- column c holds `expected` exactly, with its Lua number subtypes (NAN: a NaN;
 -- floats within tol when given)

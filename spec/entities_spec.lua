@@ -2,14 +2,10 @@
 -- calls one company iFLYTEK, HKUST Xunfei, Keda Xunfei and HKUST iFlytek),
 -- resolved by match keys first and by similarity second.
 local modu = require "modu"
+local support = require "spec.support"
 
 local NA = modu.NA
-
-local function raises(text, f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error containing: " .. text)
-  assert.matches(text, tostring(msg), 1, true)
-end
+local raises = support.raises
 
 -- id -> { kind, names }: spellings as the seed article (id) and its sources write them
 local SEED = {

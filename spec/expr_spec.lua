@@ -2,30 +2,12 @@
 -- Kleene logic, in-lists, the functions, NA literals, names, dates, and the
 -- parse and name errors with their caret under the offending position.
 local modu = require "modu"
+local support = require "spec.support"
 
 local NA = modu.NA
 local D = modu.date
-
-local function raises(text, f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error containing: " .. text)
-  assert.matches(text, tostring(msg), 1, true)
-  return msg
-end
-
--- the values of column `name` of df, each compared with == (floats within tol)
-local function col_is(df, name, expected, tol)
-  local got = df:col(name):to_table()
-  assert.are.equal(#expected, #got, "row count of column " .. name)
-  for k = 1, #expected do
-    local e, g = expected[k], got[k]
-    if tol and type(e) == "number" and type(g) == "number" then
-      assert.is_true(math.abs(e - g) <= tol, ("%s[%d]: expected %s, got %s"):format(name, k, e, g))
-    else
-      assert.are.equal(e, g, ("%s[%d]: expected %s, got %s"):format(name, k, tostring(e), tostring(g)))
-    end
-  end
-end
+local raises = support.raises
+local col_is = support.col_is
 
 -- five rows; NA in every column, Chinese names and values, a name with a space
 local function sample()

@@ -2,32 +2,13 @@
 -- every column type and NA present, bind_rows, immutability, closed frames,
 -- foreign self values, and the error messages of bad inputs.
 local modu = require "modu"
+local support = require "spec.support"
 
 local NA = modu.NA
 local D = modu.date
-local NAN = setmetatable({}, { __tostring = function() return "NaN" end }) -- "expect NaN" marker
-
--- raises: calls f(...) and asserts it fails with a message containing `text`
-local function raises(text, f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error containing: " .. text)
-  assert.matches(text, tostring(msg), 1, true)
-  return msg
-end
-
--- col_is: the column `name` of df holds exactly `expected` (NAN: a NaN)
-local function col_is(df, name, expected)
-  local got = df:col(name):to_table()
-  assert.are.equal(#expected, #got, "row count of column " .. name)
-  for k = 1, #expected do
-    local e, g = expected[k], got[k]
-    if e == NAN then
-      assert.is_true(g ~= g, ("%s[%d] should be NaN, got %s"):format(name, k, tostring(g)))
-    else
-      assert.are.equal(e, g, ("%s[%d]: expected %s, got %s"):format(name, k, tostring(e), tostring(g)))
-    end
-  end
-end
+local raises = support.raises
+local col_is = support.col_is
+local NAN = support.NAN
 
 local function ids(df) return df:col("id"):to_table() end
 

@@ -3,39 +3,11 @@
 -- pinned to numbers computed by an independent implementation of the same
 -- algorithms (splitmix64 seeding, xoshiro256**, Lemire ranges, polar normals).
 local modu = require "modu"
+local support = require "spec.support"
 local NA = modu.NA
 local R = modu.random
-
-local function error_of(f, ...)
-  local args = table.pack(...)
-  assert.has_error(function() f(table.unpack(args, 1, args.n)) end)
-  local ok, err = pcall(f, table.unpack(args, 1, args.n))
-  assert.is_false(ok)
-  return tostring(err)
-end
-
-local function raises(pattern, f, ...)
-  local msg = error_of(f, ...)
-  assert.matches(pattern, msg)
-  return msg
-end
-
-local function same(a, b)
-  if rawequal(a, NA) or rawequal(b, NA) then return rawequal(a, b) end
-  if math.type(a) ~= math.type(b) then return false end
-  if a ~= a then return b ~= b end
-  return a == b
-end
-
-local function assert_values(want, c, what)
-  local got = c:to_table()
-  assert.are.equal(#want, #c, (what or "") .. ": length")
-  for i = 1, #want do
-    if not same(want[i], got[i]) then
-      error(("%s: row %d is %s, expected %s"):format(what or "values", i, tostring(got[i]), tostring(want[i])), 2)
-    end
-  end
-end
+local raises = support.raises_match
+local assert_values = support.assert_values
 
 -- the values a numeric for loop visits (at most `cap` of them)
 local function for_loop(a, b, s, cap)

@@ -2,25 +2,10 @@
 -- worked by hand, coverage and the missing-value rules, and the sensitivity
 -- analysis (same seed, same answer; a dominant unit first in every draw).
 local modu = require "modu"
+local support = require "spec.support"
 local NA = modu.NA
-
-local function raises(pattern, f, ...)
-  local ok, err = pcall(f, ...)
-  assert.is_false(ok)
-  assert.matches(pattern, tostring(err))
-end
-
-local function near_all(want, got, tol)
-  got = type(got) == "table" and got or got:to_table()
-  assert.are.equal(#want, #got)
-  for i = 1, #want do
-    if want[i] == NA or got[i] == NA then
-      assert.are.equal(want[i], got[i], "row " .. i)
-    elseif math.abs(got[i] - want[i]) > (tol or 1e-12) * math.max(1, math.abs(want[i])) then
-      error(("row %d: got %.17g, expected %.17g"):format(i, got[i], want[i]), 2)
-    end
-  end
-end
+local raises = support.raises_match
+local function near_all(want, got, tol) support.near_all(want, got, tol or 1e-12) end
 
 -- i1 (more is better): 10 20 30 -> min-max 0 50 100
 -- i2 (less is better): 1 3 5    -> 100 50 0

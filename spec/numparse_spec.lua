@@ -2,20 +2,16 @@
 -- figures and dates of the seed article (Indonesian) and of Chinese and
 -- English sources, and the errors that say why a text does not read.
 local modu = require "modu"
+local support = require "spec.support"
 
 local T = modu.text
 local NA = modu.NA
 local D = modu.date
+local raises = support.raises
 
 -- the first n results of a call, as an array
 local function take(n, ...)
   return { table.unpack({ ... }, 1, n) }
-end
-
-local function raises(text, f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error containing: " .. text)
-  assert.matches(text, tostring(msg), 1, true)
 end
 
 -- the seed article, read from ../shared/seed when it is there

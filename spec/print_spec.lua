@@ -2,9 +2,11 @@
 -- width computed here, independently of the library (and of utf8proc), so
 -- the test strings stay inside the ranges this small table knows.
 local modu = require "modu"
+local support = require "spec.support"
 
 local NA = modu.NA
 local D = modu.date
+local raises = support.raises
 
 -- East Asian Wide ranges that the test strings use: these count 2 columns
 local WIDE = {
@@ -64,12 +66,6 @@ local function footer(s)
   for _, line in ipairs(lines(s)) do
     if line:match(FOOTER) then return line end
   end
-end
-
-local function raises(text, f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error containing: " .. text)
-  assert.matches(text, tostring(msg), 1, true)
 end
 
 -- Runs `script` in a child lua5.4 with COLUMNS set (nil: unset) and returns

@@ -2,15 +2,10 @@
 -- tokenizer, db:search finds Chinese and ASCII substrings with a rank and a
 -- highlighted snippet, and queries too short for trigrams fall back to a scan.
 local modu = require "modu"
+local support = require "spec.support"
 
 local NA = modu.NA
-
-local function raises(text, f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error containing: " .. text)
-  assert.matches(text, tostring(msg), 1, true)
-  return msg
-end
+local raises = support.raises
 
 local function col(df, name) return df:col(name):to_table() end
 

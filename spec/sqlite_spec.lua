@@ -2,17 +2,11 @@
 -- parameters, exec/read/tables/schema, db:write with every type and if_exists
 -- mode, transactions with rollback, and the error message of each bad input.
 local modu = require "modu"
+local support = require "spec.support"
 
 local NA = modu.NA
 local D = modu.date
-
--- raises: calls f(...) and asserts it fails with a message containing `text`
-local function raises(text, f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error containing: " .. text)
-  assert.matches(text, tostring(msg), 1, true)
-  return msg
-end
+local raises = support.raises
 
 local function col(df, name) return df:col(name):to_table() end
 

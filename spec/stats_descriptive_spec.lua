@@ -2,28 +2,11 @@
 -- methods and modu.stats functions against values derived by hand in the
 -- comments, NA handling, df:describe, df:cor, per-group statistics, misuse.
 local modu = require "modu"
+local support = require "spec.support"
 local S = modu.stats
 local NA = modu.NA
-
-local function error_of(f, ...)
-  local ok, err = pcall(f, ...)
-  assert.is_false(ok)
-  return tostring(err)
-end
-
-local function raises(pattern, f, ...)
-  local msg = error_of(f, ...)
-  assert.matches(pattern, msg)
-  return msg
-end
-
-local function near(want, got, tol, what)
-  tol = tol or 1e-14
-  local err = math.abs(got - want) / math.max(math.abs(want), 1e-300)
-  if err ~= err or err > tol then -- NaN fails too
-    error(("%s: got %.17g, expected %.17g (relative error %.3g)"):format(what or "value", got, want, err), 2)
-  end
-end
+local raises = support.raises_match
+local near = support.near
 
 describe("variance and standard deviation", function()
   it("use n - 1 by default and take ddof", function()

@@ -2,26 +2,11 @@
 -- ratio, location quotient, shift-share, per capita) on cases worked by hand,
 -- and the normalisations with their directions.
 local modu = require "modu"
+local support = require "spec.support"
 local S = modu.stats
 local NA = modu.NA
-
-local function raises(pattern, f, ...)
-  local ok, err = pcall(f, ...)
-  assert.is_false(ok)
-  assert.matches(pattern, tostring(err))
-end
-
-local function near_all(want, got, tol)
-  got = type(got) == "table" and got or got:to_table()
-  assert.are.equal(#want, #got)
-  for i = 1, #want do
-    if want[i] == NA or got[i] == NA then
-      assert.are.equal(want[i], got[i], "row " .. i)
-    elseif math.abs(got[i] - want[i]) > (tol or 1e-14) * math.max(1, math.abs(want[i])) then
-      error(("row %d: got %.17g, expected %.17g"):format(i, got[i], want[i]), 2)
-    end
-  end
-end
+local raises = support.raises_match
+local near_all = support.near_all
 
 describe("concentration", function()
   it("shares of the total, NA kept", function()

@@ -2,22 +2,11 @@
 -- crossing on series whose crossings are known exactly (linear and
 -- exponential, interpolated and projected), with the stated assumption.
 local modu = require "modu"
+local support = require "spec.support"
 local S = modu.stats
 local NA = modu.NA
-
-local function raises(pattern, f, ...)
-  local ok, err = pcall(f, ...)
-  assert.is_false(ok)
-  assert.matches(pattern, tostring(err))
-end
-
-local function near(want, got, tol, what)
-  tol = tol or 1e-13
-  local err = want == 0 and math.abs(got) or math.abs(got - want) / math.abs(want)
-  if err ~= err or err > tol then -- NaN fails too
-    error(("%s: got %.17g, expected %.17g (relative error %.3g)"):format(what or "value", got, want, err), 2)
-  end
-end
+local raises = support.raises_match
+local function near(want, got, tol, what) support.near(want, got, tol or 1e-13, what) end
 
 describe("growth rates", function()
   it("growth: period over period, NA where a value is missing", function()

@@ -2,22 +2,11 @@
 -- exact polynomial data, the rank check that names the collinear column,
 -- NA rows, predict, the R-style summary, and misuse.
 local modu = require "modu"
+local support = require "spec.support"
 local S = modu.stats
 local NA = modu.NA
-
-local function raises(pattern, f, ...)
-  local ok, err = pcall(f, ...)
-  assert.is_false(ok)
-  assert.matches(pattern, tostring(err))
-end
-
-local function near(want, got, tol, what)
-  tol = tol or 1e-14
-  local err = want == 0 and math.abs(got) or math.abs(got - want) / math.abs(want)
-  if err ~= err or err > tol then -- NaN fails too
-    error(("%s: got %.17g, expected %.17g (relative error %.3g)"):format(what or "value", got, want, err), 2)
-  end
-end
+local raises = support.raises_match
+local near = support.near
 
 -- x = 1..5, y = 2 4 5 4 5: mean x 3, mean y 4; Sxx = 10, Sxy = 6, so b = 0.6,
 -- a = 4 - 0.6 * 3 = 2.2; fitted 2.8 3.4 4.0 4.6 5.2; residuals -0.8 0.6 1.0

@@ -6,7 +6,6 @@
 local modu = require "modu"
 local lfs = require "lfs"
 local S = modu.stats
-local NA = modu.NA
 
 local DIR = "../shared/reference/strd/"
 
@@ -14,12 +13,7 @@ local TARGET = { Norris = 12, NoInt1 = 12, NoInt2 = 12, Pontius = 11, Longley = 
 local DEFAULT_TARGET = 6
 
 -- agreeing significant digits; a certified 0 counts absolute digits; capped at 15
-local function lre(got, cert)
-  if got == NA or got ~= got then return 0 end
-  local err = cert == 0 and math.abs(got) or math.abs(got - cert) / math.abs(cert)
-  if err == 0 then return 15 end
-  return math.max(0, math.min(15, -math.log(err, 10)))
-end
+local lre = require("spec.support").lre
 
 local function read_cert(name)
   local cert = {}

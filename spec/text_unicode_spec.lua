@@ -1,15 +1,11 @@
 -- modu.text, Unicode side: normalization forms, case, width, graphemes, match
 -- keys, validation, and the str methods of modu.Column.
 local modu = require "modu"
+local support = require "spec.support"
 
 local T = modu.text
 local NA = modu.NA
-
-local function raises(text, f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error containing: " .. text)
-  assert.matches(text, tostring(msg), 1, true)
-end
+local raises = support.raises
 
 local function codepoints(s)
   local t = {}

@@ -52,7 +52,7 @@ int modu_normalize(modu_norm_kind kind, const double *x, int64_t n, double direc
       int64_t k = 0;
       for (int64_t i = 0; i < n; i++)
         if (!isnan(x[i])) v[k++] = x[i];
-      double mean = modu_stats_mean(v, k), sd = k > 1 ? sqrt(modu_stats_var(v, k, 1)) : 0;
+      double mean = modu_stats_mean(v, k), sd = k > 1 ? modu_stats_sd(v, k, 1) : 0;
       free(v);
       for (int64_t i = 0; i < n; i++)
         out[i] = isnan(x[i]) ? NAN : sd > 0 ? direction * (x[i] - mean) / sd : 0;

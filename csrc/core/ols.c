@@ -12,6 +12,10 @@
  * this share of its own length is collinear with them to working precision */
 #define OLS_RANK_TOL 1e-13
 
+/* the largest n p^2 for which the standard errors are refined (see
+ * ols_variances): a few tenths of a second */
+#define OLS_SE_WORK 4e6
+
 /* ---- doubled precision: exact products and sums (Dekker, Knuth), and the
  * dot product of Ogita, Rump and Oishi (Dot2): as if computed in twice the
  * working precision, then rounded ---- */
@@ -155,27 +159,42 @@ static double ols_max_abs(const double *v, int n) {
   return m;
 }
 
-/* Bjorck's refinement of [I X; X^T 0] [r; x] = [y; 0]. With the residuals
- * f = y - r - X x and g = -X^T r formed in doubled precision, each step
- * gains the digits the factorisation lost to conditioning, for the
- * coefficients and the residuals alike (plain refinement of x alone cannot
- * repair the part of the error carried by a large residual). */
-static int ols_refine(const ols_qr *qr, const double *xs, const double *y, double *x, double *r, double *work) {
+/* the design, scaled: hi holds the doubles QR factored, lo (may be NULL)
+ * what they lack of the exact design (polynomial powers carry it) */
+typedef struct ols_design {
+  const double *hi, *lo;
+} ols_design;
+
+/* acc += -(hi + lo)[i][j] * v, in doubled precision */
+static void ols_dot_sub_x(ols_dot *acc, const ols_design *X, int64_t n, int64_t i, int j, double v) {
+  size_t at = (size_t)j * (size_t)n + (size_t)i;
+  ols_dot_add_prod(acc, -X->hi[at], v);
+  if (X->lo) ols_dot_add_prod(acc, -X->lo[at], v);
+}
+
+/* Bjorck's refinement of [I X; X^T 0] [r; x] = [b; c] (b NULL: 0; c NULL:
+ * 0). With the residuals f = b - r - X x and g = c - X^T r formed in
+ * doubled precision, each step gains the digits the factorisation lost to
+ * conditioning, for x and r alike (plain refinement of x alone cannot
+ * repair the part of the error carried by a large residual). b = y, c = 0
+ * is least squares; b = 0, c = e_j gives x = -(X^T X)^-1 e_j, the column
+ * of the covariance matrix behind the j-th standard error. */
+static int ols_refine(const ols_qr *qr, const ols_design *X, const double *b, const double *c, double *x, double *r,
+                      double *work) {
   int64_t n = qr->n;
   int p = qr->p, steps = 0;
   double *f = work, *g = work + n, *d = g + p;
   double prev = INFINITY;
   for (int it = 0; it < 12; it++) {
     for (int64_t i = 0; i < n; i++) {
-      ols_dot acc = {y[i], 0};
+      ols_dot acc = {b ? b[i] : 0, 0};
       ols_dot_add(&acc, -r[i]);
-      for (int j = 0; j < p; j++) ols_dot_add_prod(&acc, -xs[(size_t)j * (size_t)n + (size_t)i], x[j]);
+      for (int j = 0; j < p; j++) ols_dot_sub_x(&acc, X, n, i, j, x[j]);
       f[i] = ols_dot_value(&acc);
     }
     for (int j = 0; j < p; j++) {
-      ols_dot acc = {0, 0};
-      const double *cj = xs + (size_t)j * (size_t)n;
-      for (int64_t i = 0; i < n; i++) ols_dot_add_prod(&acc, -cj[i], r[i]);
+      ols_dot acc = {c ? c[j] : 0, 0};
+      for (int64_t i = 0; i < n; i++) ols_dot_sub_x(&acc, X, n, i, j, r[i]);
       g[j] = ols_dot_value(&acc);
     }
     /* Q^T f = [f1; f2]; d1 = R^-T g; dx = R^-1 (f1 - d1); dr = Q [d1; f2] */
@@ -206,7 +225,68 @@ static double ols_scale(const double *v, int64_t n) {
   return ldexp(1, -e);
 }
 
+/* the standard errors' variances, diag (Xs^T Xs)^-1, into v: first as the
+ * squared row norms of R^-1; then, when R's condition number says those
+ * may have lost digits, each refined on the augmented system with
+ * c = e_j (doubled-precision residuals, the exact design as for the
+ * coefficients). aux: n + 2p doubles; work as for ols_refine */
+static void ols_variances(const ols_qr *qr, const ols_design *X, double *rinv, double *v, double *aux,
+                          double *work) {
+  int64_t n = qr->n;
+  int p = qr->p;
+  memset(rinv, 0, (size_t)p * (size_t)p * sizeof *rinv);
+  double rnorm = 0, inorm = 0;
+  for (int j = 0; j < p; j++) {
+    double *colj = rinv + (size_t)j * (size_t)p; /* column j of R^-1 */
+    colj[j] = 1;
+    for (int i = j; i >= 0; i--) {
+      double s = colj[i];
+      for (int k = i + 1; k <= j; k++) s -= ols_r(qr, i, k) * colj[k];
+      colj[i] = s / qr->rdiag[i];
+      inorm += colj[i] * colj[i];
+      rnorm += ols_r(qr, i, j) * ols_r(qr, i, j);
+    }
+  }
+  for (int i = 0; i < p; i++) {
+    double m = 0;
+    for (int j = i; j < p; j++) m = fmax(m, fabs(rinv[(size_t)j * (size_t)p + (size_t)i]));
+    double s = 0;
+    for (int j = i; j < p && m > 0; j++) {
+      double t = rinv[(size_t)j * (size_t)p + (size_t)i] / m;
+      s += t * t;
+    }
+    v[i] = m * m * s;
+  }
+  /* kappa eps bounds the relative error of the plain variances: below
+   * 1e-13 they are as good as refinement would make them. Refinement costs
+   * a few passes over the n x p design per coefficient: past OLS_SE_WORK
+   * (n p^2) the plain values stay, as good as QR gives (about 16 digits
+   * less log10 kappa) */
+  if (!(sqrt(rnorm * inorm) * DBL_EPSILON > 1e-13) || (double)n * p * p > OLS_SE_WORK) return;
+  double *r = aux, *x = aux + n, *c = x + p;
+  for (int j = 0; j < p; j++) {
+    /* r = Q [R^-T e_j; 0], x = -R^-1 R^-T e_j */
+    memset(c, 0, (size_t)p * sizeof *c);
+    c[j] = 1;
+    ols_solve_rt(qr, c);
+    memset(r, 0, (size_t)n * sizeof *r);
+    memcpy(r, c, (size_t)p * sizeof *r);
+    ols_apply_q(qr, r);
+    for (int k = 0; k < p; k++) x[k] = -c[k];
+    ols_solve_r(qr, x);
+    memset(c, 0, (size_t)p * sizeof *c);
+    c[j] = 1;
+    ols_refine(qr, X, NULL, c, x, r, work);
+    if (-x[j] > 0) v[j] = -x[j];
+  }
+}
+
 int modu_ols(const double *X, const double *y, int64_t n, int p, bool intercept, modu_ols_fit *fit, modu_err *e) {
+  return modu_ols_dd(X, NULL, y, n, p, intercept, fit, e);
+}
+
+int modu_ols_dd(const double *X, const double *Xlo, const double *y, int64_t n, int p, bool intercept,
+                modu_ols_fit *fit, modu_err *e) {
   fit->bad_column = -1;
   fit->refinements = 0;
   if (p < 1 || n < p) return modu_errf(e, "%lld rows cannot determine %d coefficients", (long long)n, p);
@@ -217,22 +297,28 @@ int modu_ols(const double *X, const double *y, int64_t n, int p, bool intercept,
         return modu_errf(e, "column %d is not finite in row %lld", j + 1, (long long)i + 1);
   }
   size_t np = (size_t)n * (size_t)p;
-  double *xs = malloc(np * sizeof *xs), *a = malloc(np * sizeof *a);
-  double *small = malloc(((size_t)p * (4 + (size_t)p)) * sizeof *small);
-  double *work = malloc(((size_t)n * 2 + (size_t)p * 2) * sizeof *work);
+  double *xs = malloc(np * sizeof *xs), *a = malloc(np * sizeof *a), *xl = Xlo ? malloc(np * sizeof *xl) : NULL;
+  double *small = malloc(((size_t)p * (5 + (size_t)p)) * sizeof *small);
+  double *work = malloc(((size_t)n * 2 + (size_t)p * 4) * sizeof *work);
+  double *aux = malloc(((size_t)n + (size_t)p * 2) * sizeof *aux);
   int rc = -1;
-  if (!xs || !a || !small || !work) {
+  if (!xs || !a || !small || !work || !aux || (Xlo && !xl)) {
     modu_errf(e, "out of memory");
     goto done;
   }
-  double *scale = small, *rdiag = small + p, *tau = rdiag + p, *x = tau + p, *rinv = x + p;
+  double *scale = small, *rdiag = small + p, *tau = rdiag + p, *x = tau + p, *var = x + p, *rinv = var + p;
   for (int j = 0; j < p; j++) {
     const double *src = X + (size_t)j * (size_t)n;
     scale[j] = ols_scale(src, n);
     for (int64_t i = 0; i < n; i++) xs[(size_t)j * (size_t)n + (size_t)i] = src[i] * scale[j];
+    for (int64_t i = 0; xl && i < n; i++) {
+      size_t at = (size_t)j * (size_t)n + (size_t)i;
+      xl[at] = Xlo[at] * scale[j];
+    }
   }
   memcpy(a, xs, np * sizeof *a);
   ols_qr qr = {n, p, a, rdiag, tau};
+  ols_design des = {xs, xl};
   if (ols_factor(&qr, &fit->bad_column)) {
     modu_errf(e, "column %d is a linear combination of the columns before it", fit->bad_column + 1);
     goto done;
@@ -245,10 +331,19 @@ int modu_ols(const double *X, const double *y, int64_t n, int p, bool intercept,
   ols_solve_r(&qr, x);
   for (int64_t i = 0; i < n; i++) {
     ols_dot acc = {y[i], 0};
-    for (int j = 0; j < p; j++) ols_dot_add_prod(&acc, -xs[(size_t)j * (size_t)n + (size_t)i], x[j]);
+    for (int j = 0; j < p; j++) ols_dot_sub_x(&acc, &des, n, i, j, x[j]);
     r[i] = ols_dot_value(&acc);
   }
-  fit->refinements = ols_refine(&qr, xs, y, x, r, work);
+  fit->refinements = ols_refine(&qr, &des, y, NULL, x, r, work);
+  /* coefficients that reproduce y exactly leave residuals of exactly 0
+   * (the refined r can keep a trace far below y's last digit) */
+  bool exact = true;
+  for (int64_t i = 0; i < n && exact; i++) {
+    ols_dot acc = {y[i], 0};
+    for (int j = 0; j < p; j++) ols_dot_sub_x(&acc, &des, n, i, j, x[j]);
+    exact = acc.s == 0 && acc.c == 0;
+  }
+  if (exact) memset(r, 0, (size_t)n * sizeof *r);
 
   /* statistics */
   ols_dot rss = {0, 0}, tss = {0, 0}, reg = {0, 0};
@@ -273,35 +368,37 @@ int modu_ols(const double *X, const double *y, int64_t n, int p, bool intercept,
   fit->sigma = fit->df_resid > 0 ? sqrt(fit->rss / fit->df_resid) : NAN;
   fit->fstat = fit->df_model > 0 && fit->df_resid > 0
                    ? (ssreg / fit->df_model) / (fit->rss / fit->df_resid) : NAN;
-  /* (X^T X)^-1 = D R^-1 R^-T D: the standard errors are the row norms of R^-1 */
-  memset(rinv, 0, (size_t)p * (size_t)p * sizeof *rinv);
-  for (int j = 0; j < p; j++) {
-    double *colj = rinv + (size_t)j * (size_t)p; /* column j of R^-1 */
-    colj[j] = 1;
-    for (int i = j; i >= 0; i--) {
-      double s = colj[i];
-      for (int k = i + 1; k <= j; k++) s -= ols_r(&qr, i, k) * colj[k];
-      colj[i] = s / rdiag[i];
-    }
-  }
+  /* (X^T X)^-1 = D (Xs^T Xs)^-1 D */
+  if (fit->sigma > 0) ols_variances(&qr, &des, rinv, var, aux, work);
   for (int i = 0; i < p; i++) {
-    double m = 0;
-    for (int j = i; j < p; j++) m = fmax(m, fabs(rinv[(size_t)j * (size_t)p + (size_t)i]));
-    double s = 0;
-    for (int j = i; j < p && m > 0; j++) {
-      double t = rinv[(size_t)j * (size_t)p + (size_t)i] / m;
-      s += t * t;
-    }
     fit->coef[i] = x[i] * scale[i];
-    fit->se[i] = fit->sigma * scale[i] * m * sqrt(s);
+    fit->se[i] = fit->sigma > 0 ? fit->sigma * scale[i] * sqrt(var[i]) : fit->sigma;
   }
   rc = 0;
 done:
   free(xs);
   free(a);
+  free(xl);
   free(small);
   free(work);
+  free(aux);
   return rc;
+}
+
+/* the design of a polynomial of degree p - 1 in x: X[i][j] = x_i^j as the
+ * double nearest (hi) and the rest (lo), the powers formed in doubled
+ * precision */
+void modu_ols_poly_design(const double *t, int64_t n, int p, double *hi, double *lo) {
+  for (int64_t i = 0; i < n; i++) {
+    double h = 1, l = 0;
+    for (int j = 0; j < p; j++) {
+      hi[(size_t)j * (size_t)n + (size_t)i] = h;
+      lo[(size_t)j * (size_t)n + (size_t)i] = l;
+      double err, ph = ols_two_prod(h, t[i], &err), pl = l * t[i] + err;
+      h = ph + pl; /* renormalise: h the nearest double, l the rest */
+      l = pl - (h - ph);
+    }
+  }
 }
 
 int modu_stats_trend(const double *t, const double *y, int64_t n, bool log_scale, modu_trend *tr, modu_err *e) {

@@ -92,13 +92,72 @@ static double st_sum_dev(const double *x, int64_t n, double m) {
   return st_total(&acc);
 }
 
+/* ---- values out of the comfortable range ----
+ * Squares of values beyond 1e154 overflow and those below 1e-154 underflow,
+ * and a sum of values near DBL_MAX overflows although their mean does not.
+ * The fast paths notice (a non-finite or tiny result) and redo the work on
+ * the values times a power of two (exact), then undo the scaling. */
+#define ST_TINY 0x1p-900
+
+static bool st_all_finite(const double *x, int64_t n) {
+  for (int64_t i = 0; i < n; i++)
+    if (!isfinite(x[i])) return false;
+  return true;
+}
+
+/* 2^k that brings max |x| (present rows) into [0.5, 1); 1 for all zeros */
+static double st_unit_scale(const double *x, const uint8_t *ok, int64_t n) {
+  double big = 0;
+  for (int64_t i = 0; i < n; i++)
+    if ((!ok || ok[i]) && fabs(x[i]) > big) big = fabs(x[i]);
+  if (!(big > 0) || !isfinite(big)) return 1;
+  int e;
+  frexp(big, &e);
+  return ldexp(1, e < -1000 ? 1000 : -e);
+}
+
+/* the mean of x * s (present rows), with one correction pass; *m: count */
+static double st_mean_scaled(const double *x, const uint8_t *ok, int64_t n, double s, int64_t *m) {
+  st_acc a = {0, 0}, c = {0, 0};
+  int64_t k = 0;
+  for (int64_t i = 0; i < n; i++)
+    if (!ok || ok[i]) st_add(&a, x[i] * s), k++;
+  *m = k;
+  if (k == 0) return NAN;
+  double mean = st_total(&a) / (double)k;
+  for (int64_t i = 0; i < n; i++)
+    if (!ok || ok[i]) st_add(&c, x[i] * s - mean);
+  return mean + st_total(&c) / (double)k;
+}
+
+/* sums of d, d^2, d^3, d^4 over d = x * s - ms (present rows) */
+static void st_powers_scaled(const double *x, const uint8_t *ok, int64_t n, double s, double ms, double out[4]) {
+  st_acc a[4] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}};
+  for (int64_t i = 0; i < n; i++) {
+    if (ok && !ok[i]) continue;
+    double d = x[i] * s - ms, d2 = d * d;
+    st_add(&a[0], d);
+    st_add(&a[1], d2);
+    st_add(&a[2], d2 * d);
+    st_add(&a[3], d2 * d2);
+  }
+  for (int k = 0; k < 4; k++) out[k] = st_total(&a[k]);
+}
+
 double modu_stats_mean(const double *x, int64_t n) {
   if (n <= 0) return NAN;
   double m = modu_stats_sum(x, n) / (double)n;
-  if (!isfinite(m)) return m;
-  /* the deviations are small, so their sum is nearly exact: it repairs what
-   * rounding left in the first mean */
-  return m + st_sum_dev(x, n, m) / (double)n;
+  if (isfinite(m)) {
+    /* the deviations are small, so their sum is nearly exact: it repairs
+     * what rounding left in the first mean */
+    double c = st_sum_dev(x, n, m);
+    if (isfinite(c)) return m + c / (double)n;
+  }
+  if (isnan(m) || !st_all_finite(x, n)) return m;
+  /* finite values whose sum (or spread) overflows */
+  int64_t k;
+  double s = st_unit_scale(x, NULL, n);
+  return st_mean_scaled(x, NULL, n, s, &k) / s;
 }
 
 /* sums of d = x - m, d^2 (and d^3, d^4 when want4) in one pass */
@@ -146,21 +205,51 @@ double modu_stats_ssd(const double *x, int64_t n, double mean) {
   return s[1] - s[0] * s[0] / (double)n;
 }
 
-double modu_stats_var(const double *x, int64_t n, double ddof) {
+/* variance (sd: its square root) of finite values whose squared deviations
+ * overflow or underflow: on the scaled values */
+static double st_var_scaled(const double *x, int64_t n, double ddof, bool sd) {
+  int64_t k;
+  double s = st_unit_scale(x, NULL, n), ms = st_mean_scaled(x, NULL, n, s, &k), p[4];
+  st_powers_scaled(x, NULL, n, s, ms, p);
+  double v = (p[1] - p[0] * p[0] / (double)n) / ((double)n - ddof);
+  return sd ? sqrt(v) / s : v / s / s;
+}
+
+static double st_var_sd(const double *x, int64_t n, double ddof, bool sd) {
   if (!((double)n - ddof > 0)) return NAN;
-  return modu_stats_ssd(x, n, modu_stats_mean(x, n)) / ((double)n - ddof);
+  double v = modu_stats_ssd(x, n, modu_stats_mean(x, n)) / ((double)n - ddof);
+  if ((v >= ST_TINY && isfinite(v)) || !st_all_finite(x, n)) return sd ? sqrt(v) : v;
+  return st_var_scaled(x, n, ddof, sd);
+}
+
+double modu_stats_var(const double *x, int64_t n, double ddof) { return st_var_sd(x, n, ddof, false); }
+double modu_stats_sd(const double *x, int64_t n, double ddof) { return st_var_sd(x, n, ddof, true); }
+
+/* central moments m2, m3, m4 from the sums of d = x - m (or of the scaled
+ * values): with delta = mean(d), the error of m, sum (d - delta)^k expands
+ * into the sums of d^j, which removes the first mean's error from every
+ * moment and not only from m2 */
+static void st_central(const double p[4], double dn, double *m2, double *m3, double *m4) {
+  double dl = p[0] / dn, d2 = dl * dl;
+  *m2 = (p[1] - p[0] * dl) / dn;
+  *m3 = (p[2] - 3 * dl * p[1] + 2 * dn * d2 * dl) / dn;
+  *m4 = (p[3] - 4 * dl * p[2] + 6 * d2 * p[1] - 3 * dn * d2 * d2) / dn;
 }
 
 void modu_stats_shape(const double *x, int64_t n, bool adjusted, double *skew, double *kurt) {
   *skew = *kurt = NAN;
   if (n < 1) return;
-  double m = modu_stats_mean(x, n), s[4];
+  double m = modu_stats_mean(x, n), s[4], dn = (double)n, m2, m3, m4;
   st_dev_powers(x, n, m, true, s);
-  double dn = (double)n, m2 = (s[1] - s[0] * s[0] / dn) / dn, m3 = s[2] / dn, m4 = s[3] / dn;
-  if (!(m2 > 0)) {
-    if (isnan(m2)) *skew = *kurt = NAN;
-    return;
+  st_central(s, dn, &m2, &m3, &m4);
+  if (!(m2 >= ST_TINY && isfinite(m4) && isfinite(m3)) && st_all_finite(x, n)) {
+    /* the ratios do not depend on the scale */
+    int64_t k;
+    double sc = st_unit_scale(x, NULL, n), ms = st_mean_scaled(x, NULL, n, sc, &k);
+    st_powers_scaled(x, NULL, n, sc, ms, s);
+    st_central(s, dn, &m2, &m3, &m4);
   }
+  if (!(m2 > 0)) return; /* NaN, or all values equal: no shape */
   double g1 = m3 / (m2 * sqrt(m2)), g2 = m4 / (m2 * m2) - 3;
   if (!adjusted) {
     *skew = g1;
@@ -576,25 +665,49 @@ double modu_stats_mad(double *x, int64_t n, double constant) {
   return constant * modu_stats_quantile(x, n, 0.5, 7);
 }
 
+/* acf on the present rows of x * s, by the same correction as the moments:
+ * with d = x s - m and delta = mean(d), the lagged products of d - delta
+ * expand into those of d, the sums of d over each end of the pairs and
+ * delta itself */
+static double st_acf_general(const double *x, const uint8_t *ok, int64_t n, int64_t lag, double s) {
+  int64_t m;
+  double mean = st_mean_scaled(x, ok, n, s, &m);
+  if (m == 0) return NAN;
+  st_acc d1 = {0, 0}, d2 = {0, 0}, num = {0, 0}, ends = {0, 0};
+  int64_t pairs = 0;
+  for (int64_t i = 0; i < n; i++) {
+    if (ok && !ok[i]) continue;
+    double d = x[i] * s - mean;
+    st_add(&d1, d);
+    st_add(&d2, d * d);
+  }
+  for (int64_t i = lag; i < n; i++) {
+    if (ok && !(ok[i] && ok[i - lag])) continue;
+    double a = x[i] * s - mean, b = x[i - lag] * s - mean;
+    st_add(&num, a * b);
+    st_add(&ends, a + b);
+    pairs++;
+  }
+  double dl = st_total(&d1) / (double)m;
+  double den = st_total(&d2) - st_total(&d1) * dl;
+  double nu = st_total(&num) - dl * st_total(&ends) + (double)pairs * dl * dl;
+  return den > 0 ? nu / den : NAN;
+}
+
 double modu_stats_acf(const double *x, const uint8_t *ok, int64_t n, int64_t lag) {
   if (n <= 0 || lag < 0 || lag >= n) return NAN;
   if (ok) {
     /* NA rows: the mean and the denominator use the present values, the
      * numerator the pairs where both ends are present (R's na.pass) */
-    st_acc s = {0, 0}, d = {0, 0}, num = {0, 0};
-    int64_t m = 0;
-    for (int64_t i = 0; i < n; i++)
-      if (ok[i]) st_add(&s, x[i]), m++;
-    if (m == 0) return NAN;
-    double mean = st_total(&s) / (double)m;
-    for (int64_t i = 0; i < n; i++)
-      if (ok[i]) st_add(&d, (x[i] - mean) * (x[i] - mean));
-    for (int64_t i = lag; i < n; i++)
-      if (ok[i] && ok[i - lag]) st_add(&num, (x[i] - mean) * (x[i - lag] - mean));
-    return st_total(&num) / st_total(&d);
+    double r = st_acf_general(x, ok, n, lag, 1);
+    if (!isnan(r)) return r;
+    bool finite = true;
+    for (int64_t i = 0; i < n && finite; i++) finite = !ok[i] || isfinite(x[i]);
+    return finite ? st_acf_general(x, ok, n, lag, st_unit_scale(x, ok, n)) : r;
   }
-  double m = modu_stats_mean(x, n), den = modu_stats_ssd(x, n, m);
-  st_acc acc = {0, 0};
+  double m = modu_stats_mean(x, n), p[4];
+  st_dev_powers(x, n, m, false, p);
+  st_acc acc = {0, 0}, head = {0, 0}, tail = {0, 0};
   for (int64_t i = lag; i < n; i += ST_BLOCK) {
     int64_t end = i + ST_BLOCK < n ? i + ST_BLOCK : n;
     double s0 = 0, s1 = 0;
@@ -606,7 +719,17 @@ double modu_stats_acf(const double *x, const uint8_t *ok, int64_t n, int64_t lag
     for (; j < end; j++) s0 += (x[j] - m) * (x[j - lag] - m);
     st_add(&acc, s0 + s1);
   }
-  return st_total(&acc) / den;
+  /* the deviations left out of each end of the pairs */
+  for (int64_t i = 0; i < lag; i++) {
+    st_add(&head, x[i] - m);
+    st_add(&tail, x[n - 1 - i] - m);
+  }
+  double dl = p[0] / (double)n, den = p[1] - p[0] * dl;
+  double ends = 2 * p[0] - st_total(&head) - st_total(&tail);
+  double num = st_total(&acc) - dl * ends + (double)(n - lag) * dl * dl;
+  if (den >= ST_TINY && isfinite(den) && isfinite(num)) return num / den;
+  if (!st_all_finite(x, n)) return isnan(den) || isnan(num) ? NAN : num / den;
+  return st_acf_general(x, NULL, n, lag, st_unit_scale(x, NULL, n));
 }
 
 /* centered co-moments of pairs: sxx, syy, sxy, by the corrected two-pass
@@ -652,10 +775,36 @@ static void st_comoments(const double *x, const double *y, int64_t n, double *sx
   *sxy = st_total(&a[4]) - sx * sy / dn;
 }
 
+/* the co-moments of x * sx and y * sy, for values whose products overflow
+ * or underflow */
+static void st_comoments_scaled(const double *x, const double *y, int64_t n, double sx, double sy, double *sxx,
+                                double *syy, double *sxy) {
+  int64_t k;
+  double mx = st_mean_scaled(x, NULL, n, sx, &k), my = st_mean_scaled(y, NULL, n, sy, &k);
+  st_acc a[5] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}};
+  for (int64_t i = 0; i < n; i++) {
+    double u = x[i] * sx - mx, v = y[i] * sy - my;
+    st_add(&a[0], u);
+    st_add(&a[1], v);
+    st_add(&a[2], u * u);
+    st_add(&a[3], v * v);
+    st_add(&a[4], u * v);
+  }
+  double dn = (double)n, su = st_total(&a[0]), sv = st_total(&a[1]);
+  *sxx = st_total(&a[2]) - su * su / dn;
+  *syy = st_total(&a[3]) - sv * sv / dn;
+  *sxy = st_total(&a[4]) - su * sv / dn;
+}
+
 double modu_stats_cov(const double *x, const double *y, int64_t n, double ddof) {
   if (!((double)n - ddof > 0)) return NAN;
   double sxx, syy, sxy;
   st_comoments(x, y, n, &sxx, &syy, &sxy);
+  if (!((fabs(sxy) >= ST_TINY || sxy == 0) && isfinite(sxy)) && st_all_finite(x, n) && st_all_finite(y, n)) {
+    double sx = st_unit_scale(x, NULL, n), sy = st_unit_scale(y, NULL, n);
+    st_comoments_scaled(x, y, n, sx, sy, &sxx, &syy, &sxy);
+    return sxy / ((double)n - ddof) / sx / sy;
+  }
   return sxy / ((double)n - ddof);
 }
 
@@ -663,6 +812,9 @@ double modu_stats_pearson(const double *x, const double *y, int64_t n) {
   if (n < 2) return NAN;
   double sxx, syy, sxy;
   st_comoments(x, y, n, &sxx, &syy, &sxy);
+  if (!(sxx >= ST_TINY && syy >= ST_TINY && isfinite(sxx) && isfinite(syy) && isfinite(sxy)) &&
+      st_all_finite(x, n) && st_all_finite(y, n)) /* the correlation does not depend on the scales */
+    st_comoments_scaled(x, y, n, st_unit_scale(x, NULL, n), st_unit_scale(y, NULL, n), &sxx, &syy, &sxy);
   if (isnan(sxx) || isnan(syy) || isnan(sxy)) return NAN;
   if (sxx <= 0 || syy <= 0) return NAN; /* a constant series has no correlation */
   double r = sxy / (sqrt(sxx) * sqrt(syy));
@@ -928,7 +1080,7 @@ double modu_stats_reduce(modu_stat_kind kind, double *v, int64_t n, double param
   double a, b;
   switch (kind) {
     case MODU_STAT_VAR: return modu_stats_var(v, n, param);
-    case MODU_STAT_SD: return sqrt(modu_stats_var(v, n, param));
+    case MODU_STAT_SD: return modu_stats_sd(v, n, param);
     case MODU_STAT_QUANTILE: return modu_stats_quantile(v, n, param, type);
     case MODU_STAT_MEDIAN: return modu_stats_quantile(v, n, 0.5, 7);
     case MODU_STAT_IQR: {

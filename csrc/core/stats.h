@@ -20,6 +20,9 @@ double modu_stats_mean(const double *x, int64_t n);
 double modu_stats_ssd(const double *x, int64_t n, double mean);
 /* variance with denominator n - ddof; NaN when n - ddof <= 0 */
 double modu_stats_var(const double *x, int64_t n, double ddof);
+/* its square root, finite whenever the standard deviation is (the variance
+ * of values beyond 1e154 overflows, that of values below 1e-154 underflows) */
+double modu_stats_sd(const double *x, int64_t n, double ddof);
 /* skewness and excess kurtosis; adjusted: the bias-corrected G1 and G2 (as
  * SAS, Excel and pandas), else the moment estimators g1 and g2. NaN when n is
  * too small (G1 needs 3 values, G2 4) or the values are all equal. */
@@ -80,6 +83,14 @@ typedef struct modu_ols_fit {
  * power-of-two scaled columns, refined on the augmented system with residuals
  * in doubled precision. -1 + e on failure (bad_column >= 0 when collinear). */
 int modu_ols(const double *X, const double *y, int64_t n, int p, bool intercept, modu_ols_fit *fit, modu_err *e);
+/* the same for a design known beyond doubles: X + Xlo (Xlo NULL: 0). QR
+ * factors X; the refinement of the coefficients and of the standard errors
+ * uses X + Xlo, so they converge to the solution for the exact design */
+int modu_ols_dd(const double *X, const double *Xlo, const double *y, int64_t n, int p, bool intercept,
+                modu_ols_fit *fit, modu_err *e);
+/* a polynomial design x^0 .. x^(p-1), column-major: hi + lo = the powers to
+ * doubled precision */
+void modu_ols_poly_design(const double *t, int64_t n, int p, double *hi, double *lo);
 
 /* ---- growth ---- */
 /* a trend y = a + b t (log: ln y = a + b t) over the pairs of t and y */

@@ -19,11 +19,16 @@ local NA = core.NA
 -- `kurtosis(x, { adjusted = true })` (excess: G2, or g2), `mode(x)` (value,
 -- count; ties to the smallest), `acf(x, lag = 1)` (NIST's definition; pairs
 -- with an NA skipped), `range(x)` (max - min). A statistic of too few values
--- is NA; NaN in the data gives NaN.
+-- is NA; NaN in the data gives NaN. Constant data: var and sd 0, skewness,
+-- kurtosis and acf NaN (no spread to divide by), never an error. Values
+-- near the ends of the double range (beyond 1e154, below 1e-154) are
+-- rescaled by a power of two where squares would overflow or underflow:
+-- mean and sd stay finite whenever the answer is (var, a square, may not).
 --
 -- Association: `cov(x, y, ddof)`, `cor(x, y, "pearson"|"spearman"|"kendall")`
 -- (Spearman: average ranks for ties; Kendall: tau-b by merge-sort counting,
--- O(n log n)); `df:cor(method)` is the matrix of the int and float columns,
+-- O(n log n); NaN when either side has no spread: constant, or all ties);
+-- `df:cor(method)` is the matrix of the int and float columns,
 -- `df:describe()` a row per column.
 --
 -- Distributions: `dist.normal|t|chisq|f.cdf|sf|pdf|quantile|isf(x, params)`
@@ -186,8 +191,16 @@ end
 Fit.__tostring = Fit.summary
 
 --- Least squares of y on the xs columns of df, by Householder QR.
--- Rows with NA in any of them are left out (listwise). A column in the span
--- of those before it is an error that names it.
+-- Rows with NA in any of them are left out (listwise): `fit.n` counts the
+-- rows used, `fit.dropped` the others, whose fitted values and residuals
+-- are NA. A column in the span of those before it (to working precision) is
+-- an error that names it; so is having no more complete rows than
+-- coefficients (zero residual degrees of freedom). The coefficients and
+-- residuals are refined in doubled precision; so are the standard errors
+-- when the design is ill-conditioned and n * k^2 <= 4e6 (beyond, they are
+-- as good as QR gives: about 16 - log10(condition number) digits). A
+-- perfect fit (coefficients that reproduce y exactly) has residuals and
+-- standard errors exactly 0, R^2 = 1, t and F infinite with p-values 0.
 -- @tparam modu.Frame df
 -- @tparam string y
 -- @tparam string|{string,...} xs
@@ -201,6 +214,10 @@ function S.ols(df, y, xs, opts)
 end
 
 --- Least squares of y on 1, x, ..., x^degree (pairs with NA left out).
+-- The powers are formed in doubled precision and the refinement uses them,
+-- so the fit is that of the exact polynomial design (14+ digits on NIST's
+-- Filip), not of powers rounded to doubles: `ols` on such columns can do no
+-- better than their rounding allows (about 8 digits on Filip).
 function S.polyfit(x, y, degree)
   local fit = C.polyfit(x, y, degree)
   fit.degree = degree
