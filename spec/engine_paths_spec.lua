@@ -3,15 +3,10 @@
 -- row is its own group, the per-group top k (slice_max, slice_min) with ties
 -- and missing values, and rolling sums kept in O(rows).
 local modu = require "modu"
+local support = require "spec.support"
 
 local NA = modu.NA
-
-local function raises(text, f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error containing: " .. text)
-  assert.matches(text, tostring(msg), 1, true)
-  return msg
-end
+local raises = support.raises
 
 local function col(df, name) return df:col(name):to_table() end
 
