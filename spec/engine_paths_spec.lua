@@ -86,6 +86,18 @@ describe("one text key without NA (read through its codes)", function()
     assert.are.same({ "x", "z" }, col(sorted, "g"))
   end)
 
+  it("groups a few rows that share a big dictionary", function()
+    local big = modu.frame({ { "g", modu.range(1, 70000) }, { "v", modu.range(1, 70000) } })
+    big = big:mutate({ { "g", "as_str(g % 69999)" } }) -- 69999 texts
+    local few = big:slice(69998, 70000) -- "69998", "0", "1"
+    local a = few:group_by("g"):agg({ { "s", "sum(v)" }, { "n", "count()" } })
+    assert.are.same({ "69998", "0", "1" }, col(a, "g"))
+    assert.are.same({ 69998, 69999, 70000 }, col(a, "s"))
+    local a2 = big:group_by("g"):agg({ { "s", "sum(v)" } }):head(2)
+    assert.are.same({ "1", "2" }, col(a2, "g"))
+    assert.are.same({ 1 + 70000, 2 }, col(a2, "s"))
+  end)
+
   it("sorts lazy groups, then runs windows and broadcasts within them", function()
     local df = modu.frame({ { "g", { "b", "a", "b", "c", "a" } }, { "v", { 1, 2, 3, 4, 5 } } })
     local g = df:group_by("g", { sort = true })

@@ -409,13 +409,16 @@ oom:
  * appearance needs no pass over all rows once every code has been seen, and
  * no group-id column at all for the aggregates that read the codes. */
 modu_groups *modu_group_by_lazy(modu_column *const *keys, int nkeys, int64_t nrow, modu_err *e) {
-  if (nkeys != 1 || keys[0]->type != MODU_STR || keys[0]->valid || nrow == 0 || nrow >= INT32_MAX)
+  /* a few rows sharing a big dictionary (a filtered frame) are better hashed:
+   * a slot per code would cost more than the rows */
+  if (nkeys != 1 || keys[0]->type != MODU_STR || keys[0]->valid || nrow == 0 || nrow >= INT32_MAX ||
+      keys[0]->dict->n > nrow * 2 + (1 << 16))
     return modu_group_by(keys, nkeys, nrow, e);
   const modu_column *c = keys[0];
-  int64_t nc = c->dict->n;
+  int64_t nc = c->dict->n, most = nc < nrow ? nc : nrow; /* groups there can be */
   modu_groups *g = calloc(1, sizeof *g);
   if (!g || !(g->code_gid = malloc((nc ? (size_t)nc : 1) * sizeof *g->code_gid)) ||
-      !(g->first = malloc((nc ? (size_t)nc : 1) * sizeof *g->first))) {
+      !(g->first = malloc((size_t)most * sizeof *g->first))) {
     modu_groups_free(g);
     modu_errf(e, "out of memory");
     return NULL;
@@ -426,7 +429,7 @@ modu_groups *modu_group_by_lazy(modu_column *const *keys, int nkeys, int64_t nro
   memset(g->code_gid, 0xff, (size_t)nc * sizeof *g->code_gid);
   const int32_t *code = MODU_I32(c);
   int64_t ng = 0;
-  for (int64_t i = 0; i < nrow && ng < nc; i++)
+  for (int64_t i = 0; i < nrow && ng < most; i++)
     if (g->code_gid[code[i]] < 0) {
       g->code_gid[code[i]] = (int32_t)ng;
       g->first[ng++] = i;
