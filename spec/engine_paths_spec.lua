@@ -130,39 +130,45 @@ describe("one text key without NA (read through its codes)", function()
 end)
 
 describe("numbering by sorting (nearly every row its own group)", function()
-  -- past 2^20 rows with ~97 % distinct key pairs the engine sorts instead of hashing
+  -- past 2^20 rows with ~97 % distinct key pairs the engine sorts instead of
+  -- hashing: keys of up to 22 bits in passes over all rows, longer ones by
+  -- their top 11 bits first, then bucket by bucket (b up to 3, then up to 5000)
   local N = (1 << 20) + 4099
-  local df
-  local function frame()
-    if df then return df end
+  local frames = {}
+  local function frame(bmax)
+    if frames[bmax] then return frames[bmax] end
     local a = modu.random.integers(N, 1, 4000000, 3)
-    local b = modu.random.integers(N, 1, 3, 4)
-    df = modu.frame({ { "a", a }, { "b", b }, { "row", modu.range(1, N) } })
+    local b = modu.random.integers(N, 1, bmax, 4)
+    local df = modu.frame({ { "a", a }, { "b", b }, { "row", modu.range(1, N) } })
     df = df:mutate({ a = "if_else(row % 997 == 0, NA, a)" }) -- NA keys form groups of their own
+    frames[bmax] = df
     return df
   end
 
-  it("finds the groups distinct finds, in the same first-appearance order", function()
-    local x = frame()
-    local a = x:group_by("a", "b"):agg({ { "n", "count()" }, { "first", "first(row)" }, { "s", "sum(row)" } })
-    local d = x:distinct("a", "b", { keep_all = true })
-    assert.are.equal(#d, #a)
-    assert.is_true(#a > N * 0.9 and #a < N, "mostly distinct, with repeats")
-    assert.are.same(col(d, "row"), col(a, "first"))
-    assert.are.same(col(d, "a"), col(a, "a"))
-    assert.are.same(col(d, "b"), col(a, "b"))
-    local tot = a:agg({ { "n", "sum(n)" }, { "s", "sum(s)" } })
-    assert.are.equal(N, col(tot, "n")[1])
-    assert.are.equal(N * (N + 1) // 2, col(tot, "s")[1])
-  end)
+  for _, bmax in ipairs({ 3, 5000 }) do
+    it(("finds the groups distinct finds, in the same first-appearance order (b up to %d)"):format(bmax), function()
+      local x = frame(bmax)
+      local a = x:group_by("a", "b"):agg({ { "n", "count()" }, { "first", "first(row)" }, { "s", "sum(row)" } })
+      local d = x:distinct("a", "b", { keep_all = true })
+      assert.are.equal(#d, #a)
+      assert.is_true(#a > N * 0.9 and #a < N, "mostly distinct, with repeats")
+      assert.are.same(col(d, "row"), col(a, "first"))
+      assert.are.same(col(d, "a"), col(a, "a"))
+      assert.are.same(col(d, "b"), col(a, "b"))
+      local tot = a:agg({ { "n", "sum(n)" }, { "s", "sum(s)" } })
+      assert.are.equal(N, col(tot, "n")[1])
+      assert.are.equal(N * (N + 1) // 2, col(tot, "s")[1])
+    end)
 
-  it("counts each group as count() sorted by key does", function()
-    local x = frame()
-    local a = x:group_by("a", "b"):agg({ { "n", "count()" } }):sort("a", "b")
-    local c = x:count("a", "b")
-    assert.are.same(col(c, "n"), col(a, "n"))
-    assert.are.same(col(c, "a"), col(a, "a"))
-  end)
+    it(("counts each group as count() sorted by key does (b up to %d)"):format(bmax), function()
+      local x = frame(bmax)
+      local a = x:group_by("a", "b"):agg({ { "n", "count()" } }):sort("a", "b")
+      local c = x:count("a", "b")
+      assert.are.same(col(c, "n"), col(a, "n"))
+      assert.are.same(col(c, "a"), col(a, "a"))
+      assert.are.same(col(c, "b"), col(a, "b"))
+    end)
+  end
 end)
 
 describe("slice_max and slice_min", function()

@@ -188,65 +188,101 @@ static int grp_codes(const modu_column *c, int64_t n, int32_t *codes, int64_t *c
 
 #define GRP_RADIX_MAX_BITS 11
 
-static int grp_number_sorted(uint64_t *key, uint64_t range, int64_t n, int32_t *out, int64_t *outcard) {
-  int bits = 1;
-  while (bits < 64 && (range - 1) >> bits) bits++;
-  int passes = (bits + GRP_RADIX_MAX_BITS - 1) / GRP_RADIX_MAX_BITS;
+/* stable LSD radix sort of (k, r)[0..n) on the low `bits` bits of k, with
+ * (k2, r2) as room to move; the result is in (k, r). count: 2^11 slots. */
+static void grp_lsd(uint64_t *k, uint32_t *r, uint64_t *k2, uint32_t *r2, int64_t n, int bits, int64_t *count) {
+  int maxw = n >= (1 << 14) ? GRP_RADIX_MAX_BITS : 8; /* small runs: fewer slots to clear */
+  int passes = (bits + maxw - 1) / maxw;
   int width = (bits + passes - 1) / passes;
-  size_t nb = (size_t)1 << width, sz = (size_t)n;
-  uint64_t *key2 = grp_big(sz * sizeof *key2);
-  uint32_t *row = grp_big(sz * sizeof *row), *row2 = grp_big(sz * sizeof *row2);
-  int64_t *count = calloc((size_t)passes * nb, sizeof *count);
-  uint64_t *first = calloc((sz + 63) / 64, sizeof *first);
-  int64_t *below = malloc(((sz + 63) / 64 + 1) * sizeof *below);
-  uint64_t *mine = key2; /* key and key2 swap places pass after pass */
-  int rc = -1;
-  if (!key2 || !row || !row2 || !count || !first || !below) goto done;
-  for (int64_t i = 0; i < n; i++) {
-    row[i] = (uint32_t)i;
-    for (int p = 0; p < passes; p++) count[(size_t)p * nb + ((key[i] >> (p * width)) & (nb - 1))]++;
-  }
+  size_t nb = (size_t)1 << width;
+  uint64_t *k0 = k;
   for (int p = 0; p < passes; p++) {
-    int64_t *c = count + (size_t)p * nb, at = 0;
-    if (c[(key[0] >> (p * width)) & (nb - 1)] == n) continue; /* one digit for every row */
+    int shift = p * width;
+    memset(count, 0, nb * sizeof *count);
+    for (int64_t i = 0; i < n; i++) count[(k[i] >> shift) & (nb - 1)]++;
+    if (count[(k[0] >> shift) & (nb - 1)] == n) continue; /* one digit for every row */
+    int64_t at = 0;
     for (size_t b = 0; b < nb; b++) {
-      int64_t m = c[b];
-      c[b] = at;
+      int64_t m = count[b];
+      count[b] = at;
       at += m;
     }
     for (int64_t i = 0; i < n; i++) {
-      int64_t t = c[(key[i] >> (p * width)) & (nb - 1)]++;
+      int64_t t = count[(k[i] >> shift) & (nb - 1)]++;
+      k2[t] = k[i];
+      r2[t] = r[i];
+    }
+    uint64_t *tk = k;
+    k = k2;
+    k2 = tk;
+    uint32_t *tr = r;
+    r = r2;
+    r2 = tr;
+  }
+  if (k != k0) { /* an odd number of passes ran: the rows are in the room */
+    memcpy(k2, k, (size_t)n * sizeof *k);
+    memcpy(r2, r, (size_t)n * sizeof *r);
+  }
+}
+
+/* A stable sort of (key, row): for long keys one pass on the top 11 bits
+ * first, then each of those buckets (a few thousand rows, inside the caches)
+ * sorted on the rest, so that only one pass streams through all the memory. */
+static int grp_number_sorted(uint64_t *key, uint64_t range, int64_t n, int32_t *out, int64_t *outcard) {
+  int bits = 1;
+  while (bits < 64 && (range - 1) >> bits) bits++;
+  size_t sz = (size_t)n, nw = (sz + 63) / 64;
+  uint64_t *key2 = grp_big(sz * sizeof *key2);
+  uint32_t *row = grp_big(sz * sizeof *row), *row2 = grp_big(sz * sizeof *row2);
+  int64_t *count = calloc((size_t)1 << GRP_RADIX_MAX_BITS, sizeof *count);
+  int64_t *bucket = calloc(((size_t)1 << GRP_RADIX_MAX_BITS) + 1, sizeof *bucket);
+  uint64_t *first = calloc(nw ? nw : 1, sizeof *first);
+  int64_t *below = malloc((nw + 1) * sizeof *below);
+  int rc = -1;
+  if (!key2 || !row || !row2 || !count || !bucket || !first || !below) goto done;
+  for (int64_t i = 0; i < n; i++) row[i] = (uint32_t)i;
+  uint64_t *k = key; /* where the sorted keys end up */
+  uint32_t *r = row;
+  if (bits <= 2 * GRP_RADIX_MAX_BITS) {
+    grp_lsd(key, row, key2, row2, n, bits, count);
+  } else {
+    int shift = bits - GRP_RADIX_MAX_BITS;
+    for (int64_t i = 0; i < n; i++) bucket[(key[i] >> shift) + 1]++;
+    for (size_t b = 0; b < ((size_t)1 << GRP_RADIX_MAX_BITS); b++) bucket[b + 1] += bucket[b];
+    memcpy(count, bucket, ((size_t)1 << GRP_RADIX_MAX_BITS) * sizeof *count);
+    for (int64_t i = 0; i < n; i++) {
+      int64_t t = count[key[i] >> shift]++;
       key2[t] = key[i];
       row2[t] = row[i];
     }
-    uint64_t *tk = key;
-    key = key2;
-    key2 = tk;
-    uint32_t *tr = row;
-    row = row2;
-    row2 = tr;
+    for (size_t b = 0; b < ((size_t)1 << GRP_RADIX_MAX_BITS); b++) {
+      int64_t lo = bucket[b], len = bucket[b + 1] - lo;
+      if (len > 1) grp_lsd(key2 + lo, row2 + lo, key + lo, row + lo, len, shift, count);
+    }
+    k = key2;
+    r = row2;
   }
   /* the first row of each run, then numbers by rank among first rows */
   for (int64_t j = 0; j < n; j++)
-    if (j == 0 || key[j] != key[j - 1]) first[row[j] >> 6] |= UINT64_C(1) << (row[j] & 63);
-  size_t nw = (sz + 63) / 64;
+    if (j == 0 || k[j] != k[j - 1]) first[r[j] >> 6] |= UINT64_C(1) << (r[j] & 63);
   below[0] = 0;
   for (size_t w = 0; w < nw; w++) below[w + 1] = below[w] + __builtin_popcountll(first[w]);
   int32_t id = 0;
   for (int64_t j = 0; j < n; j++) {
-    if (j == 0 || key[j] != key[j - 1]) {
-      uint32_t r = row[j];
-      id = (int32_t)(below[r >> 6] + __builtin_popcountll(first[r >> 6] & ((UINT64_C(1) << (r & 63)) - 1)));
+    if (j == 0 || k[j] != k[j - 1]) {
+      uint32_t at = r[j];
+      id = (int32_t)(below[at >> 6] + __builtin_popcountll(first[at >> 6] & ((UINT64_C(1) << (at & 63)) - 1)));
     }
-    out[row[j]] = id;
+    out[r[j]] = id;
   }
   *outcard = below[nw];
   rc = 0;
 done:
-  free(mine);
+  free(key2);
   free(row);
   free(row2);
   free(count);
+  free(bucket);
   free(first);
   free(below);
   return rc;
