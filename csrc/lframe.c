@@ -609,7 +609,7 @@ static int fr_distinct(lua_State *L) {
     lua_pop(L, 1);
     lua_rawgeti(L, top, 1);
     if (!lua_isnil(L, -1)) lm_error(L, "distinct", "pass key names as arguments, options as a table last");
-    lua_pop(L, 2);
+    lua_pop(L, 1); /* the pinned copy above stays: f lives in it */
     top--;
   }
   int nkeys = top - 1;

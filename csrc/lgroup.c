@@ -263,7 +263,75 @@ static void grp_mutate_values(lua_State *L, int spec, const modu_frame *f, modu_
   }
 }
 
+/* The ordered form of mutate, an array of {name, value} pairs, is evaluated
+ * pair after pair, as dplyr's mutate and pandas' assign do: each value sees
+ * the columns the pairs before it made or replaced, so
+ * { {"share", "firms / sum(firms)"}, {"pct", "share * 100"} } works. A keyed
+ * table has no order: every value there sees the frame as it was. Each step
+ * calls the plain mutate (the upvalue at orig) with one pair; columns are
+ * shared, so a step costs only its own column. Leaves the result on top. */
+static void grp_mutate_in_order(lua_State *L, int orig, int spec, modu_groups *g) {
+  int cur = lua_gettop(L); /* the frame so far */
+  lua_Integer m = luaL_len(L, spec);
+  for (lua_pushnil(L); lua_next(L, spec); lua_pop(L, 1)) {
+    if (lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= m) continue;
+    const char *q = lua_type(L, -2) == LUA_TSTRING ? "'" : "";
+    lm_error(L, "mutate", "key %s%s%s mixes the two forms (use an array of {name, values} pairs, or a table keyed "
+             "by name)", q, luaL_tolstring(L, -2, NULL), q);
+  }
+  lua_newtable(L); /* names seen */
+  int seen = lua_gettop(L);
+  for (lua_Integer i = 1; i <= m; i++) {
+    lua_geti(L, spec, i);
+    if (!lua_istable(L, -1) || lm_test_column(L, -1))
+      lm_error(L, "mutate", "entry %lld must be a {name, value} pair, got %s", (long long)i, lm_typename(L, -1));
+    lua_geti(L, -1, 1);
+    if (lua_type(L, -1) == LUA_TSTRING) {
+      lua_pushvalue(L, -1);
+      if (lua_rawget(L, seen) != LUA_TNIL) lm_error(L, "mutate", "column '%s' is given twice", lua_tostring(L, -2));
+      lua_pop(L, 1);
+      lua_pushboolean(L, 1);
+      lua_rawset(L, seen);
+    } else {
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  for (lua_Integer i = 1; i <= m; i++) {
+    lua_pushvalue(L, orig);
+    lua_pushvalue(L, cur);
+    lua_createtable(L, 1, 0);
+    lua_createtable(L, 2, 0);
+    lua_geti(L, spec, i);
+    lua_geti(L, -1, 1);
+    lua_rawseti(L, -3, 1);
+    lua_geti(L, -1, 2);
+    lua_remove(L, -2);
+    if (lua_type(L, -1) == LUA_TSTRING) {
+      grp_eval(L, lua_gettop(L), lm_check_frame(L, cur, "mutate"), g, false, "mutate");
+      lua_remove(L, -2);
+    }
+    lua_rawseti(L, -2, 2);
+    lua_rawseti(L, -2, 1);
+    lua_call(L, 2, 1);
+    lua_replace(L, cur);
+  }
+  lua_settop(L, cur);
+}
+
+static bool grp_is_pairs(lua_State *L, int spec) {
+  bool pairs_form = lua_rawgeti(L, spec, 1) != LUA_TNIL;
+  lua_pop(L, 1);
+  return pairs_form;
+}
+
 static int grp_frame_mutate(lua_State *L) {
+  if (lua_istable(L, 2) && grp_is_pairs(L, 2)) {
+    lua_settop(L, 2);
+    lm_pin_frame(L, 1, "mutate");
+    grp_mutate_in_order(L, lua_upvalueindex(1), 2, NULL);
+    return 1;
+  }
   if (lua_istable(L, 2)) {
     lua_settop(L, 2);
     modu_frame *f = lm_pin_frame(L, 1, "mutate");
@@ -296,7 +364,7 @@ static modu_groups *grp_make(lua_State *L, const modu_frame *f, const int *keys,
   modu_column **cols = lm_scratch(L, (size_t)(nkeys ? nkeys : 1) * sizeof *cols);
   for (int k = 0; k < nkeys; k++) cols[k] = f->cols[keys[k]];
   modu_err e;
-  modu_groups *g = modu_group_by(cols, nkeys, f->nrow, &e);
+  modu_groups *g = modu_group_by_lazy(cols, nkeys, f->nrow, &e);
   if (!g) lm_core_error(L, fn, &e);
   if (sort && modu_groups_sort(g, cols, nkeys, &e)) {
     modu_groups_free(g);
@@ -421,12 +489,85 @@ static int grp_mutate(lua_State *L) {
   lm_push_frame(L, copy);
   for (int k = 0; k < b->f->ncol; k++)
     if (modu_frame_set(copy, k, b->f->cols[k], b->f->names[k])) return lm_error(L, "mutate", "out of memory");
-  lua_getfield(L, 3, "mutate");
+  if (grp_is_pairs(L, 2)) {
+    grp_mutate_in_order(L, lua_upvalueindex(1), 2, b->g);
+    return 1;
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
   lua_pushvalue(L, 3);
   grp_mutate_values(L, 2, b->f, b->g, "mutate");
   lua_call(L, 2, 1);
   return 1;
 }
+
+/* slice_max(col, n [, { with_ties = true }]) and slice_min: each group's n
+ * rows with the largest (smallest) values of col, best first, groups in their
+ * order; as dplyr, rows tied with the n-th value are kept unless with_ties is
+ * false, and NA (or NaN) only fills a group with fewer than n values */
+static int grp_slice_top(lua_State *L, const modu_frame *f, modu_groups *g, bool smallest, const char *fn) {
+  if (lua_type(L, 2) != LUA_TSTRING) return lm_error(L, fn, "col must be a column name, got %s", lm_typename(L, 2));
+  const char *col = lua_tostring(L, 2);
+  int k = modu_frame_find(f, col);
+  if (k < 0) return lm_error(L, fn, "no column '%s' (%s)", col, grp_columns(L, f));
+  if (!lua_isnoneornil(L, 3) && !lua_isinteger(L, 3))
+    return lm_error(L, fn, "n must be an integer, got %s", lua_type(L, 3) == LUA_TNUMBER ? "a float" : lm_typename(L, 3));
+  lua_Integer n = luaL_optinteger(L, 3, 1);
+  if (n < 0) return lm_error(L, fn, "n must be 0 or more, got %lld", (long long)n);
+  bool ties = true;
+  if (!lua_isnoneornil(L, 4)) {
+    if (!lua_istable(L, 4)) return lm_error(L, fn, "options must be a table { with_ties = bool }, got %s", lm_typename(L, 4));
+    for (lua_pushnil(L); lua_next(L, 4); lua_pop(L, 1))
+      if (lua_type(L, -2) != LUA_TSTRING || strcmp(lua_tostring(L, -2), "with_ties") != 0)
+        return lm_error(L, fn, "unknown option '%s' (options: with_ties)", lua_tostring(L, -2) ? lua_tostring(L, -2) : "?");
+    lua_getfield(L, 4, "with_ties");
+    if (!lua_isnil(L, -1) && !lua_isboolean(L, -1)) return lm_error(L, fn, "with_ties must be a boolean, got %s", lm_typename(L, -1));
+    ties = lua_isnil(L, -1) || lua_toboolean(L, -1);
+    lua_pop(L, 1);
+  }
+  modu_err e;
+  int64_t *rows, nrows;
+  if (modu_groups_top(g, f->cols[k], (int64_t)n, smallest, ties, &rows, &nrows, &e)) return lm_core_error(L, fn, &e);
+  /* the row list lives in Lua's memory, so an error below cannot leak it */
+  int64_t *idx = lm_scratch(L, (nrows ? (size_t)nrows : 1) * sizeof *idx);
+  memcpy(idx, rows, (size_t)nrows * sizeof *idx);
+  free(rows);
+  modu_frame *r = modu_frame_new(f->ncol, nrows);
+  if (!r) return lm_error(L, fn, "out of memory");
+  lm_push_frame(L, r);
+  for (int c = 0; c < f->ncol; c++) {
+    modu_column *t = modu_col_take(f->cols[c], idx, nrows, &e);
+    if (!t) return lm_core_error(L, fn, &e);
+    int bad = modu_frame_set(r, c, t, f->names[c]);
+    modu_col_unref(t);
+    if (bad) return lm_error(L, fn, "out of memory");
+  }
+  return 1;
+}
+
+static int grp_slice_max(lua_State *L) {
+  lm_groupbox *b = grp_check(L, 1, "slice_max");
+  return grp_slice_top(L, b->f, b->g, false, "slice_max");
+}
+
+static int grp_slice_min(lua_State *L) {
+  lm_groupbox *b = grp_check(L, 1, "slice_min");
+  return grp_slice_top(L, b->f, b->g, true, "slice_min");
+}
+
+/* df:slice_max / df:slice_min: the whole frame as one group */
+static int grp_frame_slice(lua_State *L, bool smallest, const char *fn) {
+  lua_settop(L, 4);
+  modu_frame *f = lm_pin_arg(L, 1, fn);
+  lua_settop(L, 4);
+  lm_groupbox *b = lua_newuserdatauv(L, sizeof *b, 0); /* owns the groups */
+  memset(b, 0, sizeof *b);
+  luaL_setmetatable(L, LM_GROUPED);
+  b->g = grp_make(L, f, NULL, 0, false, fn);
+  return grp_slice_top(L, f, b->g, smallest, fn);
+}
+
+static int grp_frame_slice_max(lua_State *L) { return grp_frame_slice(L, false, "slice_max"); }
+static int grp_frame_slice_min(lua_State *L) { return grp_frame_slice(L, true, "slice_min"); }
 
 static int grp_ungroup(lua_State *L) {
   lm_groupbox *b = grp_check(L, 1, "ungroup");
@@ -464,8 +605,9 @@ static int grp_tostring(lua_State *L) {
   return 1;
 }
 
-static const luaL_Reg grp_methods[] = {{"close", grp_close}, {"agg", grp_agg},         {"filter", grp_filter},   {"mutate", grp_mutate},
-                                       {"ungroup", grp_ungroup}, {"ngroups", grp_ngroups}, {NULL, NULL}};
+static const luaL_Reg grp_methods[] = {{"close", grp_close}, {"agg", grp_agg},         {"filter", grp_filter},
+                                       {"ungroup", grp_ungroup}, {"ngroups", grp_ngroups},
+                                       {"slice_max", grp_slice_max}, {"slice_min", grp_slice_min}, {NULL, NULL}};
 
 /* installs group_by & co. into the Frame method table at idx, wrapping filter
  * and mutate so that they take expression strings */
@@ -478,6 +620,9 @@ void lm_open_group(lua_State *L, int frame_methods) {
   lua_pushcfunction(L, grp_tostring);
   lua_setfield(L, -2, "__tostring");
   luaL_newlib(L, grp_methods);
+  lua_getfield(L, frame_methods, "mutate"); /* the plain mutate, before it is wrapped below */
+  lua_pushcclosure(L, grp_mutate, 1);
+  lua_setfield(L, -2, "mutate");
   lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
   lua_getfield(L, frame_methods, "filter");
@@ -487,7 +632,8 @@ void lm_open_group(lua_State *L, int frame_methods) {
   lua_pushcclosure(L, grp_frame_mutate, 1);
   lua_setfield(L, frame_methods, "mutate");
   static const luaL_Reg extra[] = {{"group_by", grp_group_by}, {"agg", grp_frame_agg}, {"count", grp_count},
-                                   {"value_counts", grp_value_counts}, {NULL, NULL}};
+                                   {"value_counts", grp_value_counts}, {"slice_max", grp_frame_slice_max},
+                                   {"slice_min", grp_frame_slice_min}, {NULL, NULL}};
   lua_pushvalue(L, frame_methods);
   luaL_setfuncs(L, extra, 0);
   lua_pop(L, 1);

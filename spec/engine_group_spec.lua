@@ -243,6 +243,48 @@ describe("grouped mutate and filter", function()
     col_is(r, "firms", { 36100, 7, 41000, 20000 })
   end)
 
+  it("evaluates {name, expr} pairs in order, as dplyr: later ones see earlier ones", function()
+    local r = cities():group_by("city"):mutate({ { "share2", "firms / sum(firms)" }, { "pct", "share2 * 100" },
+      { "top", "share2 == max(share2)" }, { "firms", "coalesce(firms, 0)" }, { "f2", "firms * 2" } })
+    col_is(r, "pct", { 100.0, 39800 / 808, 100.0, NA, 41000 / 808, NA, 100.0 }, 1e-9)
+    col_is(r, "top", { true, false, true, NA, true, NA, true })
+    col_is(r, "firms", { 36100, 39800, 7, 0, 41000, 0, 20000 })
+    col_is(r, "f2", { 72200, 79600, 14, 0, 82000, 0, 40000 })
+  end)
+
+  it("lets a keyed table's expressions see only the frame as it was", function()
+    local r = cities():group_by("city"):mutate({ firms = "0", n = "sum(firms)" })
+    col_is(r, "n", { 36100, 80800, 7, 36100, 80800, 7, 20000 })
+    raises("mutate: unknown column 'later'", function()
+      return cities():group_by("city"):mutate({ { "now", "later + 1" }, { "later", "firms" } })
+    end)
+  end)
+
+  it("refuses a name given twice and a mix of the two forms in the ordered form", function()
+    local g = cities():group_by("city")
+    raises("mutate: column 'a' is given twice", g.mutate, g, { { "a", "firms" }, { "a", "year" } })
+    raises("mutate: key 'z' mixes the two forms", g.mutate, g, { { "a", "firms" }, z = "year" })
+    raises("mutate: entry 2 must be a {name, value} pair, got number", g.mutate, g, { { "a", "firms" }, 5 })
+    local df = cities()
+    raises("mutate: column 'a' is given twice", df.mutate, df, { { "a", "firms" }, { "a", "year" } })
+  end)
+
+  it("returns plain frames: mutate, filter and slice_max end the grouping (group_by again to go on)", function()
+    local g = cities():group_by("city")
+    for _, r in ipairs({ g:mutate({ { "n", "count()" } }), g:filter("count() > 1"), g:slice_max("firms", 1) }) do
+      assert.are.equal("modu.Frame", getmetatable(r).__name)
+    end
+  end)
+
+  it("runs the ordered form on empty and one-row frames", function()
+    local empty = cities():head(0)
+    local r = empty:group_by("city"):mutate({ { "s", "firms / sum(firms)" }, { "t", "s + 1" } })
+    assert.are.equal(0, #r)
+    assert.are.same({ "city", "year", "firms", "share", "ok", "d", "s", "t" }, r:names())
+    local one = cities():head(1):group_by("city"):mutate({ { "s", "firms / sum(firms)" }, { "t", "s + 1" } })
+    col_is(one, "t", { 2.0 })
+  end)
+
   it("ungroups into the same frame and prints the groups", function()
     local df = cities()
     local g = df:group_by("city", "year")

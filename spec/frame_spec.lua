@@ -554,12 +554,21 @@ describe("mutate", function()
     assert.are.same({ "id", "i", "f", "s", "b", "d", "zeta", "alpha", "Mid" }, r:names())
   end)
 
-  it("lets every value see the original frame", function()
+  it("lets every value of a keyed table see the original frame", function()
     local df = sample()
-    local r = df:mutate({ { "i", 0 }, { "j", function(row) return row.i end }, { "k", df.i } })
+    local r = df:mutate({ i = 0, j = function(row) return row.i end, k = "i" })
     col_is(r, "i", { 0, 0, 0, 0, 0 })
     col_is(r, "j", { 3, 1, NA, 2, 1 })
     col_is(r, "k", { 3, 1, NA, 2, 1 })
+  end)
+
+  it("evaluates an array of pairs in order, each value seeing the pairs before it", function()
+    local df = sample()
+    local r = df:mutate({ { "i", 0 }, { "j", function(row) return row.i end }, { "k", df.i }, { "m", "i + 1" } })
+    col_is(r, "i", { 0, 0, 0, 0, 0 })
+    col_is(r, "j", { 0, 0, 0, 0, 0 })
+    col_is(r, "k", { 3, 1, NA, 2, 1 }) -- a column value is what it was when passed
+    col_is(r, "m", { 1, 1, 1, 1, 1 })
   end)
 
   it("works on a frame without rows", function()

@@ -3,6 +3,7 @@
 -- `make bench N=1e7` (bench/run.lua calls this file); see bench/dbbench/README.md.
 -- Environment: N rows (default 1e6); DBBENCH_TOOLS=modu,duckdb,... runs only those
 -- (and then leaves bench/RESULTS.md alone); DBBENCH_ONLY=q1,q8 only those questions;
+-- DBBENCH_OUT the folder of the raw outputs (bench/data/dbbench_out_N<N>);
 -- DBBENCH_TOOL_TIMEOUT seconds a tool may take (3600); DBBENCH_SQLITE_TIMEOUT and
 -- DBBENCH_SQLITE_BUDGET seconds for one SQLite question (600) and all ten (2400).
 local modu = require "modu"
@@ -528,7 +529,8 @@ local function main()
   assert(apt_install("test -x /usr/bin/time", { "time" }), "dbbench: needs /usr/bin/time (Debian: time)")
   build_clock()
   local csv, gen_secs = ensure_data(n)
-  local outdir = ("%s/dbbench_out_N%d"):format(DATA, n)
+  -- DBBENCH_OUT: where the raw outputs go (bench/data is shared by every checkout)
+  local outdir = os.getenv("DBBENCH_OUT") or ("%s/dbbench_out_N%d"):format(DATA, n)
   sh("mkdir -p " .. shq(outdir))
   local tools, variants, order = {}, {}, {}
   for _, tool in ipairs(TOOLS) do

@@ -1,14 +1,29 @@
 /* Column lifetime, NA bitmaps, and the derived columns that move or convert
  * values without arithmetic: take, slice, cast, fill_na, rep, concat, equals. */
+#define _DEFAULT_SOURCE /* madvise and MADV_HUGEPAGE next to -D_POSIX_C_SOURCE */
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "dtoa.h"
 #include "modu_core.h"
+
+void *modu_alloc_big(size_t bytes, bool zero) {
+  /* calloc of a fresh mapping touches nothing, so the advice still applies */
+  void *p = zero ? calloc(bytes ? bytes : 1, 1) : malloc(bytes ? bytes : 1);
+#if defined(MADV_HUGEPAGE)
+  /* page-aligned inside the block: the advice never reaches a neighbour's pages */
+  if (p && bytes >= ((size_t)4 << 20)) {
+    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, end = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
+    if (end > a) (void)madvise((void *)a, end - a, MADV_HUGEPAGE);
+  }
+#endif
+  return p;
+}
 
 size_t modu_type_width(modu_type t) {
   switch (t) {
@@ -26,7 +41,7 @@ modu_column *modu_col_new(modu_type t, int64_t len, modu_dict *dict) {
   c->refs = 1;
   c->type = t;
   c->len = len;
-  c->data = malloc(len ? (size_t)len * modu_type_width(t) : 1);
+  c->data = modu_alloc_big(len ? (size_t)len * modu_type_width(t) : 1, false);
   if (t == MODU_STR) c->dict = dict ? modu_dict_ref(dict) : modu_dict_new();
   if (!c->data || (t == MODU_STR && !c->dict)) {
     modu_dict_unref(c->dict);

@@ -732,6 +732,7 @@ static bool ev_widen(ev_state *st, const ex_node *n, ev_val *v, int shape) {
     modu_groups *g = ev_groups(st);
     if (!g) return ev_fail(st, n);
     if (!st->gidx) {
+      if (modu_groups_gid(g, st->e)) return ev_fail(st, n);
       st->gidx = malloc((g->nrow ? (size_t)g->nrow : 1) * sizeof *st->gidx);
       if (!st->gidx) {
         modu_errf(st->e, "out of memory");

@@ -6,6 +6,9 @@
 
 #include "group.h"
 
+static void *grp_big(size_t bytes) { return modu_alloc_big(bytes, false); }
+static void *grp_bigz(size_t n, size_t width) { return modu_alloc_big((n ? n : 1) * width, true); }
+
 /* ---- an int64 -> int32 open-addressing map that numbers keys as they come.
  * A slot holds the key and its number together, so a probe touches one cache
  * line; the table doubles past 70 % load. ---- */
@@ -175,10 +178,144 @@ static int grp_codes(const modu_column *c, int64_t n, int32_t *codes, int64_t *c
   return r;
 }
 
+/* ---- numbering by sorting, for keys that are nearly all distinct ----
+ * With about as many groups as rows a hash table is larger than the caches
+ * and every probe misses; a stable LSD radix sort of (key, row) streams
+ * through memory instead. Runs of equal keys are the groups; a run's first
+ * row (stability keeps it the earliest) gives the group's number by its
+ * rank among all first rows, read from a bitmap, so the numbers come out in
+ * order of first appearance as with the hash table. */
+
+#define GRP_RADIX_MAX_BITS 11
+
+/* stable LSD radix sort of (k, r)[0..n) on the low `bits` bits of k, with
+ * (k2, r2) as room to move; the result is in (k, r). count: 2^11 slots. */
+static void grp_lsd(uint64_t *k, uint32_t *r, uint64_t *k2, uint32_t *r2, int64_t n, int bits, int64_t *count) {
+  int maxw = n >= (1 << 14) ? GRP_RADIX_MAX_BITS : 8; /* small runs: fewer slots to clear */
+  int passes = (bits + maxw - 1) / maxw;
+  int width = (bits + passes - 1) / passes;
+  size_t nb = (size_t)1 << width;
+  uint64_t *k0 = k;
+  for (int p = 0; p < passes; p++) {
+    int shift = p * width;
+    memset(count, 0, nb * sizeof *count);
+    for (int64_t i = 0; i < n; i++) count[(k[i] >> shift) & (nb - 1)]++;
+    if (count[(k[0] >> shift) & (nb - 1)] == n) continue; /* one digit for every row */
+    int64_t at = 0;
+    for (size_t b = 0; b < nb; b++) {
+      int64_t m = count[b];
+      count[b] = at;
+      at += m;
+    }
+    for (int64_t i = 0; i < n; i++) {
+      int64_t t = count[(k[i] >> shift) & (nb - 1)]++;
+      k2[t] = k[i];
+      r2[t] = r[i];
+    }
+    uint64_t *tk = k;
+    k = k2;
+    k2 = tk;
+    uint32_t *tr = r;
+    r = r2;
+    r2 = tr;
+  }
+  if (k != k0) { /* an odd number of passes ran: the rows are in the room */
+    memcpy(k2, k, (size_t)n * sizeof *k);
+    memcpy(r2, r, (size_t)n * sizeof *r);
+  }
+}
+
+/* A stable sort of (key, row): for long keys one pass on the top 11 bits
+ * first, then each of those buckets (a few thousand rows, inside the caches)
+ * sorted on the rest, so that only one pass streams through all the memory. */
+static int grp_number_sorted(uint64_t *key, uint64_t range, int64_t n, int32_t *out, int64_t *outcard) {
+  int bits = 1;
+  while (bits < 64 && (range - 1) >> bits) bits++;
+  size_t sz = (size_t)n, nw = (sz + 63) / 64;
+  uint64_t *key2 = grp_big(sz * sizeof *key2);
+  uint32_t *row = grp_big(sz * sizeof *row), *row2 = grp_big(sz * sizeof *row2);
+  int64_t *count = calloc((size_t)1 << GRP_RADIX_MAX_BITS, sizeof *count);
+  int64_t *bucket = calloc(((size_t)1 << GRP_RADIX_MAX_BITS) + 1, sizeof *bucket);
+  uint64_t *first = calloc(nw ? nw : 1, sizeof *first);
+  int64_t *below = malloc((nw + 1) * sizeof *below);
+  int rc = -1;
+  if (!key2 || !row || !row2 || !count || !bucket || !first || !below) goto done;
+  for (int64_t i = 0; i < n; i++) row[i] = (uint32_t)i;
+  uint64_t *k = key; /* where the sorted keys end up */
+  uint32_t *r = row;
+  if (bits <= 2 * GRP_RADIX_MAX_BITS) {
+    grp_lsd(key, row, key2, row2, n, bits, count);
+  } else {
+    int shift = bits - GRP_RADIX_MAX_BITS;
+    for (int64_t i = 0; i < n; i++) bucket[(key[i] >> shift) + 1]++;
+    for (size_t b = 0; b < ((size_t)1 << GRP_RADIX_MAX_BITS); b++) bucket[b + 1] += bucket[b];
+    memcpy(count, bucket, ((size_t)1 << GRP_RADIX_MAX_BITS) * sizeof *count);
+    for (int64_t i = 0; i < n; i++) {
+      int64_t t = count[key[i] >> shift]++;
+      key2[t] = key[i];
+      row2[t] = row[i];
+    }
+    for (size_t b = 0; b < ((size_t)1 << GRP_RADIX_MAX_BITS); b++) {
+      int64_t lo = bucket[b], len = bucket[b + 1] - lo;
+      if (len > 1) grp_lsd(key2 + lo, row2 + lo, key + lo, row + lo, len, shift, count);
+    }
+    k = key2;
+    r = row2;
+  }
+  /* the first row of each run, then numbers by rank among first rows */
+  for (int64_t j = 0; j < n; j++)
+    if (j == 0 || k[j] != k[j - 1]) first[r[j] >> 6] |= UINT64_C(1) << (r[j] & 63);
+  below[0] = 0;
+  for (size_t w = 0; w < nw; w++) below[w + 1] = below[w] + __builtin_popcountll(first[w]);
+  int32_t id = 0;
+  for (int64_t j = 0; j < n; j++) {
+    if (j == 0 || k[j] != k[j - 1]) {
+      uint32_t at = r[j];
+      id = (int32_t)(below[at >> 6] + __builtin_popcountll(first[at >> 6] & ((UINT64_C(1) << (at & 63)) - 1)));
+    }
+    out[r[j]] = id;
+  }
+  *outcard = below[nw];
+  rc = 0;
+done:
+  free(key2);
+  free(row);
+  free(row2);
+  free(count);
+  free(bucket);
+  free(first);
+  free(below);
+  return rc;
+}
+
 /* numbers per-row keys in order of first appearance: the pairs (a[i], b[i]) as
  * a[i] * cb + b[i], or (a NULL) the ready keys k[i] in [0, card); a dense table
  * when the key range is small, hashing otherwise. out may alias a. */
-static int grp_combine(const int32_t *a, const int64_t *k, int64_t card, const int32_t *b, int64_t cb, int64_t n,
+static int grp_cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* whether the keys look nearly all distinct: a sample of 2^16 rows spread
+ * over the column with 95 % of them distinct means about a million groups or
+ * more (a hundred thousand groups would show about 73 %) */
+static bool grp_mostly_distinct(const int32_t *a, const int64_t *k, const int32_t *b, int64_t cb, int64_t n) {
+  enum { SAMPLE = 1 << 16 };
+  uint64_t *s = malloc(SAMPLE * sizeof *s);
+  if (!s) return false;
+  for (int64_t j = 0; j < SAMPLE; j++) {
+    int64_t i = (int64_t)((double)j * (double)n / SAMPLE);
+    s[j] = (uint64_t)(a ? (int64_t)a[i] * cb + b[i] : k[i]);
+  }
+  qsort(s, SAMPLE, sizeof *s, grp_cmp_u64);
+  int64_t d = 1;
+  for (int64_t j = 1; j < SAMPLE; j++) d += s[j] != s[j - 1];
+  free(s);
+  return d >= SAMPLE / 20 * 19;
+}
+
+/* k may be overwritten (the sort reuses it) */
+static int grp_combine(const int32_t *a, int64_t *k, int64_t card, const int32_t *b, int64_t cb, int64_t n,
                        int32_t *out, int64_t *outcard) {
   uint64_t range = a ? (uint64_t)card * (uint64_t)cb : (uint64_t)card;
   int32_t next = 0;
@@ -193,6 +330,15 @@ static int grp_combine(const int32_t *a, const int64_t *k, int64_t card, const i
       out[i] = map[key];
     }
     free(map);
+  } else if (n >= (1 << 20) && grp_mostly_distinct(a, k, b, cb, n)) {
+    uint64_t *key = (uint64_t *)k;
+    if (a) { /* pairs: the keys made first */
+      if (!(key = grp_big((size_t)n * sizeof *key))) return -1;
+      for (int64_t i = 0; i < n; i++) key[i] = (uint64_t)GRP_KEY(i);
+    }
+    int rc = grp_number_sorted(key, range, n, out, outcard);
+    if (a) free(key);
+    return rc;
   } else {
     grp_map m;
     size_t cap = 1u << 16;
@@ -219,6 +365,8 @@ static int grp_combine(const int32_t *a, const int64_t *k, int64_t card, const i
 
 void modu_groups_free(modu_groups *g) {
   if (!g) return;
+  modu_col_unref(g->lazy_key);
+  free(g->code_gid);
   free(g->gid);
   free(g->first);
   free(g->off);
@@ -228,7 +376,7 @@ void modu_groups_free(modu_groups *g) {
 
 static int grp_firsts(modu_groups *g) {
   free(g->first);
-  g->first = malloc((g->ngroups ? (size_t)g->ngroups : 1) * sizeof *g->first);
+  g->first = grp_big((g->ngroups ? (size_t)g->ngroups : 1) * sizeof *g->first);
   if (!g->first) return -1;
   for (int64_t k = 0; k < g->ngroups; k++) g->first[k] = -1;
   for (int64_t i = 0; i < g->nrow; i++)
@@ -242,8 +390,8 @@ static int grp_firsts(modu_groups *g) {
  * composite is numbered first and folding goes on from those numbers. */
 static int grp_multi(modu_column *const *keys, int nkeys, int64_t n, modu_groups *g) {
   size_t sz = n ? (size_t)n : 1;
-  int64_t *comp = malloc(sz * sizeof *comp);
-  int32_t *tmp = malloc(sz * sizeof *tmp);
+  int64_t *comp = grp_big(sz * sizeof *comp);
+  int32_t *tmp = grp_big(sz * sizeof *tmp);
   int rc = -1;
   if (!comp || !tmp) goto done;
   for (int64_t i = 0; i < n; i++) comp[i] = g->gid[i];
@@ -276,7 +424,7 @@ modu_groups *modu_group_by(modu_column *const *keys, int nkeys, int64_t nrow, mo
   modu_groups *g = calloc(1, sizeof *g);
   if (!g) goto oom;
   g->nrow = nrow;
-  g->gid = malloc((nrow ? (size_t)nrow : 1) * sizeof *g->gid);
+  g->gid = grp_big((nrow ? (size_t)nrow : 1) * sizeof *g->gid);
   if (!g->gid) goto oom;
   if (nkeys == 0) {
     memset(g->gid, 0, (size_t)nrow * sizeof *g->gid);
@@ -293,10 +441,52 @@ oom:
   return NULL;
 }
 
+/* One text key without NA: numbering the dictionary codes in order of first
+ * appearance needs no pass over all rows once every code has been seen, and
+ * no group-id column at all for the aggregates that read the codes. */
+modu_groups *modu_group_by_lazy(modu_column *const *keys, int nkeys, int64_t nrow, modu_err *e) {
+  /* a few rows sharing a big dictionary (a filtered frame) are better hashed:
+   * a slot per code would cost more than the rows */
+  if (nkeys != 1 || keys[0]->type != MODU_STR || keys[0]->valid || nrow == 0 || nrow >= INT32_MAX ||
+      keys[0]->dict->n > nrow * 2 + (1 << 16))
+    return modu_group_by(keys, nkeys, nrow, e);
+  const modu_column *c = keys[0];
+  int64_t nc = c->dict->n, most = nc < nrow ? nc : nrow; /* groups there can be */
+  modu_groups *g = calloc(1, sizeof *g);
+  if (!g || !(g->code_gid = malloc((nc ? (size_t)nc : 1) * sizeof *g->code_gid)) ||
+      !(g->first = malloc((size_t)most * sizeof *g->first))) {
+    modu_groups_free(g);
+    modu_errf(e, "out of memory");
+    return NULL;
+  }
+  g->nrow = nrow;
+  g->ncode = nc;
+  g->lazy_key = modu_col_ref((modu_column *)c);
+  memset(g->code_gid, 0xff, (size_t)nc * sizeof *g->code_gid);
+  const int32_t *code = MODU_I32(c);
+  int64_t ng = 0;
+  for (int64_t i = 0; i < nrow && ng < most; i++)
+    if (g->code_gid[code[i]] < 0) {
+      g->code_gid[code[i]] = (int32_t)ng;
+      g->first[ng++] = i;
+    }
+  g->ngroups = ng;
+  return g;
+}
+
+int modu_groups_gid(modu_groups *g, modu_err *e) {
+  if (g->gid) return 0;
+  if (!(g->gid = grp_big((g->nrow ? (size_t)g->nrow : 1) * sizeof *g->gid))) return modu_errf(e, "out of memory");
+  const int32_t *code = MODU_I32(g->lazy_key);
+  for (int64_t i = 0; i < g->nrow; i++) g->gid[i] = g->code_gid[code[i]];
+  return 0;
+}
+
 int modu_groups_csr(modu_groups *g, modu_err *e) {
   if (g->off) return 0;
+  if (modu_groups_gid(g, e)) return -1;
   g->off = calloc((size_t)g->ngroups + 1, sizeof *g->off);
-  g->rows = malloc((g->nrow ? (size_t)g->nrow : 1) * sizeof *g->rows);
+  g->rows = grp_big((g->nrow ? (size_t)g->nrow : 1) * sizeof *g->rows);
   if (!g->off || !g->rows) {
     free(g->off);
     free(g->rows);
@@ -327,11 +517,17 @@ int modu_groups_sort(modu_groups *g, modu_column *const *keys, int nkeys, modu_e
     if (!(firsts[k] = modu_col_take(keys[k], g->first, g->ngroups, e))) goto done;
   if (modu_sort_perm(firsts, desc, nkeys, g->ngroups, perm, e)) goto done;
   for (int64_t r = 0; r < g->ngroups; r++) newid[perm[r]] = (int32_t)r;
-  for (int64_t i = 0; i < g->nrow; i++) g->gid[i] = newid[g->gid[i]];
+  if (g->gid)
+    for (int64_t i = 0; i < g->nrow; i++) g->gid[i] = newid[g->gid[i]];
+  for (int64_t c = 0; c < g->ncode; c++)
+    if (g->code_gid[c] >= 0) g->code_gid[c] = newid[g->code_gid[c]];
+  /* a group keeps its first row under its new number */
+  for (int64_t r = 0; r < g->ngroups; r++) perm[newid[r]] = g->first[r];
+  memcpy(g->first, perm, (size_t)g->ngroups * sizeof *perm);
   free(g->off);
   free(g->rows);
   g->off = g->rows = NULL;
-  rc = grp_firsts(g) ? modu_errf(e, "out of memory") : 0;
+  rc = 0;
 done:
   for (int k = 0; firsts && k < nkeys; k++) modu_col_unref(firsts[k]);
   free(firsts);
@@ -406,56 +602,103 @@ static int grp_set_na_where(modu_column *r, const int64_t *cnt, int64_t min) {
   return 0;
 }
 
+/* Where sum, mean and count accumulate: a slot per group indexed by gid, or,
+ * for lazy groups, a slot per dictionary code indexed by the key's codes and
+ * moved to its group at the end (code_gid). */
+typedef struct grp_slots {
+  const int32_t *idx;
+  int64_t n;
+  const int32_t *to_group; /* NULL: slots are groups */
+} grp_slots;
+
+static void grp_slots_of(const modu_groups *g, grp_slots *s) {
+  if (g->gid) {
+    s->idx = g->gid;
+    s->n = g->ngroups;
+    s->to_group = NULL;
+  } else {
+    s->idx = MODU_I32(g->lazy_key);
+    s->n = g->ncode;
+    s->to_group = g->code_gid;
+  }
+}
+
+/* slot values (width bytes each) moved to their groups in dst */
+static void grp_slots_out(const grp_slots *s, const void *src, void *dst, size_t width) {
+  for (int64_t c = 0; c < s->n; c++)
+    if (s->to_group[c] >= 0) memcpy((char *)dst + (size_t)s->to_group[c] * width, (const char *)src + (size_t)c * width, width);
+}
+
 static modu_column *grp_sum(modu_groups *g, const modu_column *x, bool mean, modu_err *e) {
   int64_t ng = g->ngroups;
+  grp_slots sl;
+  grp_slots_of(g, &sl);
+  size_t ns = sl.n ? (size_t)sl.n : 1;
   modu_type rt = mean || x->type == MODU_FLOAT ? MODU_FLOAT : MODU_INT;
   modu_column *r = modu_col_new(rt, ng, NULL);
-  int64_t *cnt = calloc(ng ? (size_t)ng : 1, sizeof *cnt);
-  double *comp = rt == MODU_FLOAT ? calloc(ng ? (size_t)ng : 1, sizeof *comp) : NULL;
-  if (!r || !cnt || (rt == MODU_FLOAT && !comp)) {
+  int64_t *cnt = mean ? grp_bigz(ns, sizeof *cnt) : NULL; /* only a mean counts */
+  double *comp = rt == MODU_FLOAT ? grp_bigz(ns, sizeof *comp) : NULL;
+  void *acc = sl.to_group ? calloc(ns, 8) : r ? r->data : NULL;
+  if (!r || (mean && !cnt) || !acc || (rt == MODU_FLOAT && !comp)) {
     free(cnt);
     free(comp);
+    if (sl.to_group) free(acc);
     return grp_fail(r, e, "out of memory");
   }
-  memset(r->data, 0, (size_t)ng * 8);
-  const int32_t *gid = g->gid;
+  if (!sl.to_group) memset(acc, 0, (size_t)ng * 8);
+  const int32_t *gid = sl.idx;
+  const char *fail = NULL;
   if (rt == MODU_INT) {
-    int64_t *acc = MODU_I64(r);
-    for (int64_t i = 0; i < g->nrow; i++) {
-      if (modu_col_isna(x, i)) continue;
-      int64_t v = x->type == MODU_INT ? MODU_I64(x)[i] : MODU_U8(x)[i];
-      if (__builtin_add_overflow(acc[gid[i]], v, &acc[gid[i]])) {
-        free(cnt);
-        free(comp);
-        modu_errf(e, "sum overflows int64 in a group (cast the column to float)");
-        return grp_fail(r, e, NULL);
+    int64_t *ia = acc;
+    if (x->type == MODU_INT && !x->valid) { /* the common case, kept tight */
+      const int64_t *v = MODU_I64(x);
+      for (int64_t i = 0; i < g->nrow; i++)
+        if (__builtin_add_overflow(ia[gid[i]], v[i], &ia[gid[i]])) {
+          fail = "sum overflows int64 in a group (cast the column to float)";
+          break;
+        }
+    } else {
+      for (int64_t i = 0; i < g->nrow; i++) {
+        if (modu_col_isna(x, i)) continue;
+        int64_t v = x->type == MODU_INT ? MODU_I64(x)[i] : MODU_U8(x)[i];
+        if (__builtin_add_overflow(ia[gid[i]], v, &ia[gid[i]])) {
+          fail = "sum overflows int64 in a group (cast the column to float)";
+          break;
+        }
       }
     }
   } else {
-    double *acc = MODU_F64(r);
+    double *fa = acc;
     bool has_na = x->valid != NULL;
     for (int64_t i = 0; i < g->nrow; i++) {
       if (has_na && modu_col_isna(x, i)) continue;
       int32_t k = gid[i];
-      double v = grp_num(x, i), s = acc[k], t = s + v;
+      double v = grp_num(x, i), s = fa[k], t = s + v;
       comp[k] += fabs(s) >= fabs(v) ? (s - t) + v : (v - t) + s; /* Neumaier */
-      acc[k] = t;
-      cnt[k]++;
+      fa[k] = t;
+      if (mean) cnt[k]++;
     }
-    for (int64_t k = 0; k < ng; k++) {
+    for (int64_t k = 0; k < sl.n; k++) {
       /* past inf the correction is inf - inf = NaN: keep what IEEE summation gives */
-      if (isfinite(acc[k])) acc[k] += comp[k];
-      if (mean) acc[k] = cnt[k] ? acc[k] / (double)cnt[k] : 0;
-    }
-    if (mean && grp_set_na_where(r, cnt, 1)) {
-      free(cnt);
-      free(comp);
-      return grp_fail(r, e, "out of memory");
+      if (isfinite(fa[k])) fa[k] += comp[k];
+      if (mean) fa[k] = cnt[k] ? fa[k] / (double)cnt[k] : 0;
     }
   }
+  if (sl.to_group) {
+    grp_slots_out(&sl, acc, r->data, 8);
+    if (!fail && mean) { /* counts go to their groups too, for the NA of an empty group */
+      int64_t *c2 = calloc(ng ? (size_t)ng : 1, sizeof *c2);
+      if (!c2) fail = "out of memory";
+      else grp_slots_out(&sl, cnt, c2, sizeof *c2);
+      free(cnt);
+      cnt = c2;
+    }
+    free(acc);
+  }
+  if (!fail && mean && grp_set_na_where(r, cnt, 1)) fail = "out of memory";
   free(cnt);
   free(comp);
-  return r;
+  return fail ? grp_fail(r, e, fail) : r;
 }
 
 /* var (or sd) by two passes: the group means first, then squared deviations */
@@ -610,13 +853,21 @@ static modu_column *grp_bool(modu_agg_kind kind, modu_groups *g, const modu_colu
 static modu_column *grp_count(modu_groups *g, modu_err *e) {
   modu_column *r = modu_col_new(MODU_INT, g->ngroups, NULL);
   if (!r) return grp_fail(NULL, e, "out of memory");
-  int64_t *cnt = MODU_I64(r);
-  memset(cnt, 0, (size_t)g->ngroups * sizeof *cnt);
-  for (int64_t i = 0; i < g->nrow; i++) cnt[g->gid[i]]++;
+  grp_slots sl;
+  grp_slots_of(g, &sl);
+  int64_t *cnt = sl.to_group ? calloc(sl.n ? (size_t)sl.n : 1, sizeof *cnt) : MODU_I64(r);
+  if (!cnt) return grp_fail(r, e, "out of memory");
+  if (!sl.to_group) memset(cnt, 0, (size_t)g->ngroups * sizeof *cnt);
+  for (int64_t i = 0; i < g->nrow; i++) cnt[sl.idx[i]]++;
+  if (sl.to_group) {
+    grp_slots_out(&sl, cnt, r->data, sizeof *cnt);
+    free(cnt);
+  }
   return r;
 }
 
 static modu_column *grp_n_distinct(modu_groups *g, const modu_column *x, modu_err *e) {
+  if (modu_groups_gid(g, e)) return NULL;
   modu_column *r = grp_count(g, e);
   if (!r) return NULL;
   int64_t *cnt = MODU_I64(r);
@@ -653,6 +904,8 @@ modu_column *modu_agg(modu_agg_kind kind, modu_groups *g, const modu_column *x, 
   static const char *const names[] = {"count", "n_distinct", "sum", "mean", "min", "max", "median", "var",
                                       "sd", "first", "last", "any", "all", "quantile", "cor"};
   if (kind == MODU_AGG_COUNT) return grp_count(g, e);
+  /* lazy groups: sum and mean read the key's codes; the rest needs gid */
+  if (kind != MODU_AGG_SUM && kind != MODU_AGG_MEAN && modu_groups_gid(g, e)) return NULL;
   bool need_num = kind == MODU_AGG_SUM || kind == MODU_AGG_MEAN || kind == MODU_AGG_MEDIAN ||
                   kind == MODU_AGG_VAR || kind == MODU_AGG_SD || kind == MODU_AGG_QUANTILE || kind == MODU_AGG_COR;
   if (need_num && (!grp_numeric(x) || (y && !grp_numeric(y)))) {
@@ -681,4 +934,215 @@ modu_column *modu_agg(modu_agg_kind kind, modu_groups *g, const modu_column *x, 
     case MODU_AGG_ALL: return grp_bool(kind, g, x, e);
     default: return grp_pick(kind, g, x, e);
   }
+}
+
+/* ---- the k largest (or smallest) rows of each group ----
+ * Each row's value becomes an unsigned key where larger is better (the order
+ * reversed for the smallest); NA and NaN are missing and only fill a group
+ * that has fewer than k values. One pass keeps each group's best k in a
+ * small sorted buffer; a second pass, only when a tie at the k-th value was
+ * seen, adds the rows tied with it. */
+
+typedef struct grp_top {
+  uint64_t key;
+  int64_t row;
+} grp_top;
+
+/* false for a missing value (NA or NaN) */
+static bool grp_order_key(const modu_column *x, const int32_t *rank, int64_t i, bool smallest, uint64_t *key) {
+  if (modu_col_isna(x, i)) return false;
+  uint64_t k;
+  switch (x->type) {
+    case MODU_INT: k = (uint64_t)MODU_I64(x)[i] ^ (UINT64_C(1) << 63); break;
+    case MODU_FLOAT: {
+      double v = MODU_F64(x)[i];
+      if (isnan(v)) return false;
+      if (v == 0) v = 0; /* -0.0 ties with 0.0 */
+      memcpy(&k, &v, sizeof k);
+      k = k >> 63 ? ~k : k | (UINT64_C(1) << 63);
+      break;
+    }
+    case MODU_STR: k = (uint64_t)rank[MODU_I32(x)[i]]; break;
+    case MODU_DATE: k = (uint64_t)((int64_t)MODU_I32(x)[i] + INT32_MAX + 1); break;
+    default: k = MODU_U8(x)[i];
+  }
+  *key = smallest ? ~k : k;
+  return true;
+}
+
+static int grp_cmp_top(const void *a, const void *b) {
+  const grp_top *x = a, *y = b;
+  if (x->key != y->key) return x->key > y->key ? -1 : 1;
+  return (x->row > y->row) - (x->row < y->row);
+}
+
+/* large k: each group's values sorted (through the CSR lists); out holds up to
+ * n rows, group after group; *nout the count */
+static int grp_top_sorted(modu_groups *g, const modu_column *x, const int32_t *rank, int64_t k, bool smallest,
+                          bool with_ties, int64_t *out, int64_t *nout, modu_err *e) {
+  if (modu_groups_csr(g, e)) return -1;
+  int64_t big = 0, at = 0;
+  for (int64_t c = 0; c < g->ngroups; c++)
+    if (g->off[c + 1] - g->off[c] > big) big = g->off[c + 1] - g->off[c];
+  grp_top *t = malloc((big ? (size_t)big : 1) * sizeof *t);
+  if (!t) return modu_errf(e, "out of memory");
+  for (int64_t c = 0; c < g->ngroups; c++) {
+    int64_t m = 0;
+    for (int64_t j = g->off[c]; j < g->off[c + 1]; j++)
+      if (grp_order_key(x, rank, g->rows[j], smallest, &t[m].key)) t[m++].row = g->rows[j];
+    qsort(t, (size_t)m, sizeof *t, grp_cmp_top);
+    int64_t take = m < k ? m : k;
+    while (with_ties && take > 0 && take < m && t[take].key == t[take - 1].key) take++;
+    for (int64_t j = 0; j < take; j++) out[at++] = t[j].row;
+    for (int64_t j = g->off[c]; j < g->off[c + 1] && take < k; j++) {
+      uint64_t key;
+      if (!grp_order_key(x, rank, g->rows[j], smallest, &key)) out[at++] = g->rows[j], take++;
+    }
+  }
+  free(t);
+  *nout = at;
+  return 0;
+}
+
+/* small k: one pass keeps each group's best in a sorted buffer of
+ * min(k, group size) slots; ties at the k-th value are noted as they happen
+ * (a row turned away, or pushed out, with the value that ends up k-th), and
+ * only then does a second pass look for the tied rows left out */
+static int grp_top_buffered(modu_groups *g, const modu_column *x, const int32_t *rank, int64_t k, bool smallest,
+                            bool with_ties, int64_t *out, int64_t *nout, modu_err *e) {
+  int64_t ng = g->ngroups, n = g->nrow;
+  size_t gsz = ng ? (size_t)ng : 1;
+  int64_t *boff = calloc(gsz + 1, sizeof *boff); /* group c's buffer: buf[boff[c] .. boff[c+1]) */
+  int64_t *cnt = calloc(gsz, sizeof *cnt);
+  int64_t *missing = calloc(gsz, sizeof *missing);
+  int64_t *start = malloc((gsz + 1) * sizeof *start);
+  uint8_t *tie = calloc(gsz, 1);
+  grp_top *buf = NULL;
+  int rc = -1;
+  if (!boff || !cnt || !missing || !start || !tie) {
+    modu_errf(e, "out of memory");
+    goto done;
+  }
+  for (int64_t i = 0; i < n; i++) boff[g->gid[i] + 1]++;
+  for (int64_t c = 0; c < ng; c++) boff[c + 1] = boff[c] + (boff[c + 1] < k ? boff[c + 1] : k);
+  if (!(buf = malloc((boff[ng] ? (size_t)boff[ng] : 1) * sizeof *buf))) {
+    modu_errf(e, "out of memory");
+    goto done;
+  }
+  bool any_tie = false, any_missing = false;
+  for (int64_t i = 0; i < n; i++) {
+    int32_t c = g->gid[i];
+    uint64_t key;
+    if (!grp_order_key(x, rank, i, smallest, &key)) {
+      missing[c]++;
+      any_missing = true;
+      continue;
+    }
+    grp_top *b = buf + boff[c];
+    int64_t kc = boff[c + 1] - boff[c], m = cnt[c];
+    if (m == kc) { /* full: only a group of k or more rows gets here */
+      uint64_t last = b[kc - 1].key;
+      if (key <= last) {
+        if (key == last) tie[c] = 1, any_tie = true;
+        continue;
+      }
+      m = kc - 1; /* the last one goes; it ties when the next one up has its value */
+      if (m > 0 && b[m - 1].key == last) tie[c] = 1, any_tie = true;
+    } else {
+      cnt[c]++;
+    }
+    int64_t j = m; /* insertion from the end; equal values keep row order */
+    while (j > 0 && b[j - 1].key < key) {
+      b[j] = b[j - 1];
+      j--;
+    }
+    b[j].key = key;
+    b[j].row = i;
+  }
+  /* group c's rows: its best, its extra ties (counted into start), its missing */
+  int64_t *eq = missing; /* reused below as "tied rows still to skip" once counted */
+  for (int64_t c = 0; c < ng; c++) {
+    int64_t short_by = k - cnt[c];
+    start[c] = cnt[c] + (short_by < missing[c] ? short_by : missing[c]);
+  }
+  bool ties = with_ties && any_tie;
+  if (ties) {
+    for (int64_t c = 0; c < ng; c++) {
+      eq[c] = 0;
+      if (!tie[c]) continue;
+      const grp_top *b = buf + boff[c];
+      for (int64_t j = 0; j < cnt[c]; j++) eq[c] += b[j].key == b[cnt[c] - 1].key;
+    }
+    for (int64_t i = 0; i < n; i++) {
+      int32_t c = g->gid[i];
+      uint64_t key;
+      if (!tie[c] || !grp_order_key(x, rank, i, smallest, &key) || key != buf[boff[c + 1] - 1].key) continue;
+      if (eq[c] > 0) eq[c]--; /* the earliest tied rows are those in the buffer */
+      else start[c]++, tie[c] = 2;
+    }
+  }
+  int64_t at = 0;
+  for (int64_t c = 0; c < ng; c++) {
+    int64_t len = start[c];
+    start[c] = at;
+    at += len;
+  }
+  start[ng] = at;
+  for (int64_t c = 0; c < ng; c++) {
+    for (int64_t j = 0; j < cnt[c]; j++) out[start[c] + j] = buf[boff[c] + j].row;
+    cnt[c] += start[c]; /* now where group c's next row goes */
+  }
+  if (ties || any_missing) {
+    if (ties) /* the tied rows not yet taken: again skip those in the buffer */
+      for (int64_t c = 0; c < ng; c++) {
+        eq[c] = 0;
+        if (tie[c] != 2) continue;
+        const grp_top *b = buf + boff[c];
+        int64_t m = boff[c + 1] - boff[c];
+        for (int64_t j = 0; j < m; j++) eq[c] += b[j].key == b[m - 1].key;
+      }
+    for (int64_t i = 0; i < n; i++) {
+      int32_t c = g->gid[i];
+      if (cnt[c] >= start[c + 1]) continue;
+      uint64_t key;
+      if (!grp_order_key(x, rank, i, smallest, &key)) {
+        /* missing values come after the ties, which a short group has none of */
+        if (tie[c] != 2) out[cnt[c]++] = i;
+      } else if (tie[c] == 2 && key == buf[boff[c + 1] - 1].key) {
+        if (eq[c] > 0) eq[c]--;
+        else out[cnt[c]++] = i;
+      }
+    }
+  }
+  *nout = at;
+  rc = 0;
+done:
+  free(boff);
+  free(cnt);
+  free(missing);
+  free(start);
+  free(tie);
+  free(buf);
+  return rc;
+}
+
+int modu_groups_top(modu_groups *g, const modu_column *x, int64_t k, bool smallest, bool with_ties, int64_t **rows,
+                    int64_t *nrows, modu_err *e) {
+  *rows = NULL;
+  *nrows = 0;
+  if (k < 0) return modu_errf(e, "n must be 0 or more, got %lld", (long long)k);
+  if (modu_groups_gid(g, e)) return -1;
+  const int32_t *rank = NULL;
+  if (x->type == MODU_STR && !(rank = modu_dict_ranks(x->dict))) return modu_errf(e, "out of memory");
+  int64_t *out = malloc((g->nrow ? (size_t)g->nrow : 1) * sizeof *out);
+  if (!out) return modu_errf(e, "out of memory");
+  int rc = k == 0 ? (*nrows = 0, 0)
+           : k <= 16 ? grp_top_buffered(g, x, rank, k, smallest, with_ties, out, nrows, e)
+                     : grp_top_sorted(g, x, rank, k, smallest, with_ties, out, nrows, e);
+  if (rc) {
+    free(out);
+    return -1;
+  }
+  *rows = out;
+  return 0;
 }

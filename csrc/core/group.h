@@ -7,15 +7,25 @@
 
 typedef struct modu_groups {
   int64_t nrow, ngroups;
-  int32_t *gid;   /* group of each row */
+  int32_t *gid;   /* group of each row; NULL while lazy (see modu_groups_gid) */
   int64_t *first; /* first row of each group */
   int64_t *off;   /* CSR, built on demand: rows of group g are rows[off[g] .. off[g+1]) */
   int64_t *rows;  /*   in row order within each group */
+  /* lazy groups of one text key without NA: the key's dictionary codes are
+   * the group ids, renamed by code_gid (-1: a code no row has); sum, mean and
+   * count read the codes directly, anything else first makes gid */
+  modu_column *lazy_key;
+  int32_t *code_gid;
+  int64_t ncode;
 } modu_groups;
 
 /* groups of rows by the key columns (NA keys form their own group); nkeys = 0
  * puts every row in one group. NULL + e on failure. */
 modu_groups *modu_group_by(modu_column *const *keys, int nkeys, int64_t nrow, modu_err *e);
+/* the same, but may return lazy groups (gid NULL): for code that reads gid
+ * only after modu_groups_gid (the aggregates, windows and top-k do) */
+modu_groups *modu_group_by_lazy(modu_column *const *keys, int nkeys, int64_t nrow, modu_err *e);
+int modu_groups_gid(modu_groups *g, modu_err *e); /* makes gid of lazy groups; -1 on OOM */
 void modu_groups_free(modu_groups *g);
 /* renumbers groups in the order of their keys (NA last); -1 on OOM */
 int modu_groups_sort(modu_groups *g, modu_column *const *keys, int nkeys, modu_err *e);
@@ -58,6 +68,13 @@ typedef enum { MODU_JOIN_INNER, MODU_JOIN_LEFT, MODU_JOIN_RIGHT, MODU_JOIN_FULL,
 int modu_join(modu_column *const *lk, modu_column *const *rk, int nkeys, int64_t nl, int64_t nr,
               modu_join_how how, int unique, int64_t **li, int64_t **ri, int64_t *n, int *dup_side,
               int64_t *dup_row, modu_err *e);
+
+/* the k largest rows of each group by x (smallest: the k smallest); with
+ * ties, rows tied with the k-th value too. NA and NaN count as missing and
+ * only fill a group with fewer than k values. *rows (malloc'd, *nrows long):
+ * group after group in group order, each best first, ties in row order. */
+int modu_groups_top(modu_groups *g, const modu_column *x, int64_t k, bool smallest, bool with_ties, int64_t **rows,
+                    int64_t *nrows, modu_err *e);
 
 /* selection of the k-th smallest of v[0..n) (0-based), reordering v; the
  * statistics kernels share it */

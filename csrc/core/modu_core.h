@@ -67,6 +67,12 @@ size_t modu_type_width(modu_type t); /* bytes per value */
 /* new column with uninitialised values and no bitmap; NULL on out of memory.
  * A str column gets `dict` (a new one when NULL) */
 modu_column *modu_col_new(modu_type t, int64_t len, modu_dict *dict);
+/* malloc for big arrays: from 4 MiB on Linux is asked to back it with huge
+ * pages, so filling it takes a page fault per 2 MiB rather than per 4 KiB
+ * (first touches of fresh memory are much of a pass's cost on a virtual
+ * machine) and random access misses the TLB less. zero: zero-filled, as
+ * calloc. free() releases it. */
+void *modu_alloc_big(size_t bytes, bool zero);
 static inline modu_column *modu_col_ref(modu_column *c) { c->refs++; return c; }
 void modu_col_unref(modu_column *c);
 

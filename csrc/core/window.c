@@ -126,6 +126,48 @@ static modu_column *win_cumulative(modu_win_kind kind, const modu_column *x, con
   return r;
 }
 
+/* A compensated (Neumaier) running sum of the finite values in a window,
+ * with counts of what does not add: NA, NaN, +inf and -inf. */
+typedef struct win_run {
+  double s, comp;
+  int64_t na, nan, pinf, ninf;
+} win_run;
+
+static void win_add(double *s, double *comp, double v) {
+  double t = *s + v;
+  *comp += fabs(*s) >= fabs(v) ? (*s - t) + v : (v - t) + *s;
+  *s = t;
+}
+
+/* row q enters (sign 1) or leaves (sign -1) the window */
+static void win_move(win_run *r, const modu_column *x, int64_t q, int sign) {
+  if (modu_col_isna(x, q)) {
+    r->na += sign;
+    return;
+  }
+  double v = win_num(x, q);
+  if (isnan(v)) r->nan += sign;
+  else if (isinf(v)) *(v > 0 ? &r->pinf : &r->ninf) += sign;
+  else win_add(&r->s, &r->comp, sign > 0 ? v : -v);
+}
+
+/* the window's finite values summed afresh */
+static void win_resum(win_run *r, const modu_column *x, const win_groups *w, int64_t from, int64_t to) {
+  r->s = r->comp = 0;
+  for (int64_t t = from; t <= to; t++) {
+    int64_t q = WIN_ROW(w, t);
+    if (modu_col_isna(x, q)) continue;
+    double v = win_num(x, q);
+    if (isfinite(v)) win_add(&r->s, &r->comp, v);
+  }
+}
+
+/* Rolling sums in O(rows): the window's sum moves by one value in and one
+ * out, compensated, and is summed afresh each time the window has been
+ * wholly replaced (so rounding cannot build up over a long column) or when
+ * finite values overflow. A window with an NA is NA (a full window of
+ * present values, as pandas' default min_periods = n); NaN or inf in it give
+ * what IEEE summation gives. */
 static modu_column *win_rolling(bool mean, const modu_column *x, const win_groups *w, int64_t n, modu_err *e) {
   if (!(x->type == MODU_INT || x->type == MODU_FLOAT || x->type == MODU_BOOL)) {
     modu_errf(e, "rolling_%s needs a numeric column, got %s", mean ? "mean" : "sum", modu_type_name(x->type));
@@ -139,27 +181,22 @@ static modu_column *win_rolling(bool mean, const modu_column *x, const win_group
   if (!r || modu_col_ensure_valid(r)) return win_oom(r, e);
   for (int64_t gi = 0; gi < w->ngroups; gi++) {
     int64_t lo = w->off[gi], hi = w->off[gi + 1];
+    win_run run = {0, 0, 0, 0, 0, 0};
     for (int64_t j = lo; j < hi; j++) {
-      int64_t i = WIN_ROW(w, j);
+      int64_t i = WIN_ROW(w, j), t = j - lo + 1; /* t rows seen in this group */
+      win_move(&run, x, i, 1);
+      if (t > n) win_move(&run, x, WIN_ROW(w, j - n), -1);
+      if (t >= n && (t % n == 0 || !isfinite(run.s))) win_resum(&run, x, w, j - n + 1, j);
       MODU_F64(r)[i] = 0;
-      /* a full window of present values, as pandas' default min_periods = n */
-      bool ok = j - lo + 1 >= n;
-      double s = 0, comp = 0;
-      for (int64_t t = j - n + 1; ok && t <= j; t++) {
-        int64_t q = WIN_ROW(w, t);
-        if (modu_col_isna(x, q)) {
-          ok = false;
-          break;
-        }
-        double v = win_num(x, q), u = s + v;
-        comp += fabs(s) >= fabs(v) ? (s - u) + v : (v - u) + s;
-        s = u;
-      }
-      if (!ok) {
+      if (t < n || run.na > 0) {
         if (modu_col_set_na(r, i)) return win_oom(r, e);
         continue;
       }
-      if (isfinite(s)) s += comp;
+      double s = run.s;
+      if (run.nan > 0 || (run.pinf > 0 && run.ninf > 0)) s = NAN;
+      else if (run.pinf > 0) s = INFINITY;
+      else if (run.ninf > 0) s = -INFINITY;
+      else if (isfinite(s)) s += run.comp; /* past inf the correction is inf - inf */
       MODU_F64(r)[i] = mean ? s / (double)n : s;
     }
   }
