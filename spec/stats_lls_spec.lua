@@ -280,6 +280,23 @@ describe("univariate statistics beyond the StRD files", function()
     assert.is_true(near(S.acf({ 1e200, 2e200, 4e200, 3e200 }, 1), 0.15))
   end)
 
+  it("the column method and the grouped aggregates agree there", function()
+    local function near(got, want) return math.abs(got - want) <= 1e-15 * math.abs(want) end
+    local v = { 1.7e308, 1.7e308, 1.6e308, 1, 2, modu.NA, 4 }
+    local df = modu.frame({ { "g", { 1, 1, 1, 2, 2, 2, 2 } }, { "v", v } })
+    -- the whole column: (3 * 1.6666...e308 + 7) / 6, the small ones lost below the last digit
+    assert.is_true(near(df.v:mean(), 5e308 / 6))
+    assert.are.equal(S.mean(df.v), df.v:mean())
+    local a = df:group_by("g"):agg({ m = "mean(v)", s = "sd(v)", w = "var(v)" })
+    assert.is_true(near(a.m:to_table()[1], 5e307 / 3 * 10))
+    assert.is_true(near(a.s:to_table()[1], 1e307 * math.sqrt(1 / 3)))
+    assert.are.same({ math.huge, 7 / 3 }, a.w:to_table()) -- var(1, 2, 4) = 7/3
+    assert.are.equal(7 / 3, a.m:to_table()[2])
+    -- a group holding an inf keeps it
+    local inf = modu.frame({ { "g", { 1, 1 } }, { "v", { math.huge, 1.7e308 } } })
+    assert.are.equal(math.huge, inf:group_by("g"):agg({ m = "mean(v)" }).m:to_table()[1])
+  end)
+
   it("skewness and kurtosis with a mean that is not a double", function()
     -- three equal values and one a step d above: G1 = 2 and G2 = 4 whatever
     -- d is; here d is one unit in the last place of 1e9, so the mean

@@ -12,16 +12,23 @@
 #include "dtoa.h"
 #include "modu_core.h"
 
-void *modu_alloc_big(size_t bytes, bool zero) {
-  /* calloc of a fresh mapping touches nothing, so the advice still applies */
-  void *p = zero ? calloc(bytes ? bytes : 1, 1) : malloc(bytes ? bytes : 1);
+void modu_advise_big(void *p, size_t bytes) {
 #if defined(MADV_HUGEPAGE)
   /* page-aligned inside the block: the advice never reaches a neighbour's pages */
   if (p && bytes >= ((size_t)4 << 20)) {
     uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, end = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
     if (end > a) (void)madvise((void *)a, end - a, MADV_HUGEPAGE);
   }
+#else
+  (void)p;
+  (void)bytes;
 #endif
+}
+
+void *modu_alloc_big(size_t bytes, bool zero) {
+  /* calloc of a fresh mapping touches nothing, so the advice still applies */
+  void *p = zero ? calloc(bytes ? bytes : 1, 1) : malloc(bytes ? bytes : 1);
+  modu_advise_big(p, bytes);
   return p;
 }
 

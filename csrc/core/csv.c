@@ -1,9 +1,6 @@
 /* CSV reader and writer. The reader streams the input through a bounded buffer,
  * parses each field straight into a typed column (promoting the type when a
  * later value needs it), and rereads only columns that turn into text late. */
-#if defined(__linux__) && !defined(_DEFAULT_SOURCE)
-#define _DEFAULT_SOURCE /* madvise and MADV_HUGEPAGE next to -D_POSIX_C_SOURCE */
-#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -14,7 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #if defined(__linux__)
-#include <sys/mman.h>
 #endif
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -145,27 +141,10 @@ static int csv_oom(const modu_csv *r, modu_err *e) { return modu_errf(e, "%s: ou
 
 /* ---- column memory ---- */
 
-/* Column arrays are large and written once front to back. Page faults are
- * much of the cost of filling them (more so in a virtual machine), so they
- * ask for transparent huge pages where Linux offers them; elsewhere, or when
- * the advice is refused, nothing changes. */
-static void csv_advise(void *p, size_t bytes) {
-#if defined(MADV_HUGEPAGE)
-  if (p && bytes >= ((size_t)4 << 20)) {
-    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, end = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
-    if (end > a) (void)madvise((void *)a, end - a, MADV_HUGEPAGE);
-  }
-#else
-  (void)p;
-  (void)bytes;
-#endif
-}
-
+/* Column arrays are large and written once front to back: they come from
+ * modu_alloc_big, and grown ones get the same huge-page advice. */
 static void *csv_calloc_rows(int64_t rows, size_t width) {
-  size_t bytes = (rows ? (size_t)rows : 1) * width;
-  void *p = calloc(bytes, 1);
-  csv_advise(p, bytes);
-  return p;
+  return modu_alloc_big((rows ? (size_t)rows : 1) * width, true);
 }
 
 /* ---- input ---- */
@@ -712,7 +691,7 @@ static int csv_grow(modu_csv *r, int64_t need) {
       void *nd = realloc(c->data, bytes);
       if (!nd) return -1;
       c->data = nd;
-      csv_advise(nd, bytes);
+      modu_advise_big(nd, bytes);
     }
     if (c->valid) {
       size_t old = modu_bitmap_words(r->cap_rows) + 1, w = modu_bitmap_words(cap) + 1;
@@ -811,7 +790,7 @@ static int csv_tab_grow(csv_col *c) {
   }
   csv_slot *t = calloc(cap, sizeof *t);
   if (!t) return -1;
-  csv_advise(t, cap * sizeof *t);
+  modu_advise_big(t, cap * sizeof *t);
   for (size_t i = 0; i < c->tcap; i++) {
     csv_slot *s = &c->tab[i];
     if (!s->code1) continue;

@@ -629,6 +629,27 @@ static void grp_slots_out(const grp_slots *s, const void *src, void *dst, size_t
     if (s->to_group[c] >= 0) memcpy((char *)dst + (size_t)s->to_group[c] * width, (const char *)src + (size_t)c * width, width);
 }
 
+/* the means of the slots whose sum overflowed, again on the values times
+ * 2^-600: finite values near DBL_MAX have a finite mean. A slot holding an
+ * inf or NaN keeps it. comp is scratch of sl->n doubles. */
+static void grp_mean_scaled(const modu_groups *g, const modu_column *x, const grp_slots *sl, double *fa,
+                            const int64_t *cnt, double *comp) {
+  const double down = 0x1p-600, up = 0x1p600;
+  double *s = calloc(sl->n ? (size_t)sl->n : 1, sizeof *s);
+  if (!s) return; /* out of memory: the overflowed means stay as summed */
+  memset(comp, 0, (size_t)sl->n * sizeof *comp);
+  for (int64_t i = 0; i < g->nrow; i++) {
+    int32_t k = sl->idx[i];
+    if (isfinite(fa[k]) || modu_col_isna(x, i)) continue;
+    double v = grp_num(x, i) * down, t = s[k] + v;
+    comp[k] += fabs(s[k]) >= fabs(v) ? (s[k] - t) + v : (v - t) + s[k];
+    s[k] = t;
+  }
+  for (int64_t k = 0; k < sl->n; k++)
+    if (cnt[k] && !isfinite(fa[k])) fa[k] = (isfinite(s[k]) ? s[k] + comp[k] : s[k]) / (double)cnt[k] * up;
+  free(s);
+}
+
 static modu_column *grp_sum(modu_groups *g, const modu_column *x, bool mean, modu_err *e) {
   int64_t ng = g->ngroups;
   grp_slots sl;
@@ -678,11 +699,14 @@ static modu_column *grp_sum(modu_groups *g, const modu_column *x, bool mean, mod
       fa[k] = t;
       if (mean) cnt[k]++;
     }
+    bool redo = false;
     for (int64_t k = 0; k < sl.n; k++) {
       /* past inf the correction is inf - inf = NaN: keep what IEEE summation gives */
       if (isfinite(fa[k])) fa[k] += comp[k];
       if (mean) fa[k] = cnt[k] ? fa[k] / (double)cnt[k] : 0;
+      redo |= mean && cnt[k] && !isfinite(fa[k]);
     }
+    if (redo) grp_mean_scaled(g, x, &sl, fa, cnt, comp);
   }
   if (sl.to_group) {
     grp_slots_out(&sl, acc, r->data, 8);
@@ -708,26 +732,53 @@ static modu_column *grp_var(modu_groups *g, const modu_column *x, bool sd, modu_
   int64_t ng = g->ngroups;
   modu_column *r = modu_col_new(MODU_FLOAT, ng, NULL);
   int64_t *cnt = calloc(ng ? (size_t)ng : 1, sizeof *cnt);
-  if (!r || !cnt) {
+  double *dev = calloc(ng ? (size_t)ng : 1, sizeof *dev), *comp = calloc(ng ? (size_t)ng : 1, sizeof *comp);
+  bool *again = calloc(ng ? (size_t)ng : 1, sizeof *again);
+  if (!r || !cnt || !dev || !comp || !again) {
     free(cnt);
+    free(dev);
+    free(comp);
+    free(again);
     modu_col_unref(mean);
     return grp_fail(r, e, "out of memory");
   }
   double *acc = MODU_F64(r), *m = MODU_F64(mean);
   memset(acc, 0, (size_t)ng * sizeof *acc);
-  for (int64_t i = 0; i < g->nrow; i++) {
-    if (modu_col_isna(x, i)) continue;
-    int32_t k = g->gid[i];
-    double d = grp_num(x, i) - m[k];
-    acc[k] += d * d;
-    cnt[k]++;
-  }
-  for (int64_t k = 0; k < ng; k++) {
-    acc[k] = cnt[k] > 1 ? acc[k] / (double)(cnt[k] - 1) : 0;
-    if (sd) acc[k] = sqrt(acc[k]);
+  /* the corrected two-pass sum: squares of the deviations less the square of
+   * their sum over n, which removes the rounding error of the mean. A group
+   * whose squares overflow while its mean is finite goes again on the values
+   * times 2^-600 (sd scales back; a var past DBL_MAX is inf). */
+  bool redo = false;
+  for (int pass = 0; pass < 2 && (pass == 0 || redo); pass++) {
+    const double scale = pass ? 0x1p-600 : 1;
+    for (int64_t i = 0; i < g->nrow; i++) {
+      if (modu_col_isna(x, i)) continue;
+      int32_t k = g->gid[i];
+      if (pass && !again[k]) continue;
+      double d = grp_num(x, i) * scale - m[k] * scale, q = d * d, t = acc[k] + q;
+      comp[k] += acc[k] >= q ? (acc[k] - t) + q : (q - t) + acc[k]; /* Neumaier */
+      acc[k] = t;
+      dev[k] += d;
+      cnt[k]++;
+    }
+    for (int64_t k = 0; k < ng; k++) {
+      if (pass && !again[k]) continue;
+      if (!pass && isinf(acc[k]) && isfinite(m[k])) {
+        again[k] = redo = true;
+        acc[k] = dev[k] = comp[k] = 0;
+        cnt[k] = 0;
+        continue;
+      }
+      double n = (double)cnt[k], ss = (isfinite(acc[k]) ? acc[k] + comp[k] : acc[k]) - dev[k] * dev[k] / n,
+             v = cnt[k] > 1 ? (ss > 0 ? ss : 0) / (n - 1) : 0;
+      acc[k] = sd ? sqrt(v) / scale : v / scale / scale;
+    }
   }
   int fail = grp_set_na_where(r, cnt, 2);
   free(cnt);
+  free(dev);
+  free(comp);
+  free(again);
   modu_col_unref(mean);
   return fail ? grp_fail(r, e, "out of memory") : r;
 }

@@ -73,6 +73,8 @@ modu_column *modu_col_new(modu_type t, int64_t len, modu_dict *dict);
  * machine) and random access misses the TLB less. zero: zero-filled, as
  * calloc. free() releases it. */
 void *modu_alloc_big(size_t bytes, bool zero);
+/* asks for transparent huge pages on a big block (no-op where not offered) */
+void modu_advise_big(void *p, size_t bytes);
 static inline modu_column *modu_col_ref(modu_column *c) { c->refs++; return c; }
 void modu_col_unref(modu_column *c);
 

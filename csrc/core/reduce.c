@@ -1,9 +1,11 @@
 /* Whole-column reductions: sum, mean, min, max, any, all. NA is skipped; the
  * statistics issue adds the rest (variance, quantiles) beside these. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "modu_core.h"
+#include "stats.h"
 
 /* Neumaier's variant of Kahan summation: also exact when a term dwarfs the sum */
 static double red_fsum(const modu_column *c, int64_t *count) {
@@ -58,7 +60,24 @@ int modu_col_mean(const modu_column *c, modu_scalar *out, modu_err *e) {
   int64_t n = 0;
   double s;
   if (c->type == MODU_FLOAT) {
-    s = red_fsum(c, &n);
+    /* the statistics kernel: a corrected mean, safe near the ends of the
+     * double range; the present values are copied only when NA is there */
+    n = c->len - modu_col_count_na(c);
+    if (n == 0) {
+      out->na = true;
+      return 0;
+    }
+    const double *x = MODU_F64(c);
+    double *tmp = NULL;
+    if (n < c->len) {
+      if (!(tmp = malloc((size_t)n * sizeof *tmp))) return modu_errf(e, "out of memory");
+      for (int64_t i = 0, m = 0; i < c->len; i++)
+        if (!modu_col_isna(c, i)) tmp[m++] = x[i];
+      x = tmp;
+    }
+    out->v.f = modu_stats_mean(x, n);
+    free(tmp);
+    return 0;
   } else {
     /* integers: sum in long double pieces is not portable, so use compensated doubles */
     double comp = 0;
