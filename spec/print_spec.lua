@@ -60,6 +60,23 @@ local function assert_aligned(s)
   return w
 end
 
+-- rand(n) in 1..n from a small LCG seeded with seed (the same frames on every
+-- platform and Lua build), and text(): pieces of pool, now and then up to
+-- long of them, mostly up to short
+local function random_text(seed, pool, long, short)
+  local rng = seed
+  local function rand(n)
+    rng = (rng * 1103515245 + 12345) % 2147483648
+    return rng % n + 1
+  end
+  local function text()
+    local t = {}
+    for k = 1, rand(3) == 1 and rand(long) or rand(short) do t[k] = pool[rand(#pool)] end
+    return table.concat(t)
+  end
+  return rand, text
+end
+
 local function footer(s)
   for _, line in ipairs(lines(s)) do
     if line:match(FOOTER) then return line end
@@ -178,16 +195,7 @@ describe("tostring(df)", function()
     -- characters from the ranges display_width knows, combining marks included
     local pool = { "a", "Z", "7", " ", "é", "ü", "ß", "\u{301}", "\u{308}", "北", "京", "深", "圳", "城", "と",
       "カ", "서", "울", "Ａ", "ｚ", "！", "，", "\u{FF5E}", "𠀀", "…", "-", "_" }
-    local rng = 12345
-    local function rand(n) -- a small LCG: the same frames on every platform and Lua build
-      rng = (rng * 1103515245 + 12345) % 2147483648
-      return rng % n + 1
-    end
-    local function text()
-      local t = {}
-      for k = 1, rand(3) == 1 and rand(50) or rand(8) do t[k] = pool[rand(#pool)] end
-      return table.concat(t)
-    end
+    local rand, text = random_text(12345, pool, 50, 8)
     for _ = 1, 150 do
       local nrow, cols = rand(30) - 1, {}
       for c = 1, rand(4) do
@@ -285,16 +293,7 @@ describe("tostring(df)", function()
   it("aligns random frames of emoji sequences, marks and scripts by modu.text.width", function()
     local pool = { "a", "Z", " ", "é", "\u{301}", "北", "京", "서", "Ａ", FAMILY, FLAG_CN, FLAG_ID, THUMB,
       HEART, HAN_JAMO, "😀", "\u{1F44D}", "\u{200D}", "\u{FE0F}", "miliar", "ribu" }
-    local rng = 4242
-    local function rand(n)
-      rng = (rng * 1103515245 + 12345) % 2147483648
-      return rng % n + 1
-    end
-    local function text()
-      local t = {}
-      for k = 1, rand(4) == 1 and rand(40) or rand(6) do t[k] = pool[rand(#pool)] end
-      return table.concat(t)
-    end
+    local rand, text = random_text(4242, pool, 40, 6)
     for _ = 1, 60 do
       local cols = {}
       for c = 1, rand(3) do
