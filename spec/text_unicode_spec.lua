@@ -146,7 +146,11 @@ describe("text.width", function()
   it("measures a modifier or selector by what it follows", function()
     assert.are.equal(2, T.width("👨\u{200D}👩\u{200D}👧\u{200D}👦")) -- four people, one cluster
     assert.are.equal(2, T.width("👩🏽\u{200D}💻")) -- skin tone inside a ZWJ sequence
-    assert.are.equal(2, T.width("1\u{FE0F}\u{20E3}")) -- keycap
+    -- a keycap counts as its digit, as wcwidth-based terminals draw it, so that a
+    -- selector after a digit measures the same in a printed escape (\xa4) as alone
+    assert.are.equal(1, T.width("1\u{FE0F}\u{20E3}"))
+    assert.are.equal(T.width("4") + T.width("\u{FE0F}"), T.width("4\u{FE0F}"))
+    assert.are.equal(2, T.width("\u{A9}\u{FE0F}")) -- © with emoji presentation
     assert.are.equal(4, T.width("🇨🇳🇮🇩"))
     assert.are.equal(3, T.width("🇨🇳🇮")) -- a lone regional indicator is a letter of its own
     -- with no emoji before them: a skin-tone swatch shows alone, a selector is invisible

@@ -438,12 +438,15 @@ static bool tx_pictographic(int32_t cp) {
 }
 
 /* Width of one grapheme cluster: its code points' widths added up, except
- * where the cluster starts with an emoji (or a keycap's digit, # or *): then
- * what follows a ZWJ and skin-tone modifiers draw inside it, and an
+ * where the cluster starts with an emoji (Extended_Pictographic): then what
+ * follows a ZWJ and skin-tone modifiers draw inside it, and an
  * emoji-presentation selector (U+FE0F) makes it two columns wide. Without
  * such a base those code points are measured as they stand (a lone skin-tone
  * swatch is 2, a lone selector 0), so a cluster measures the same alone as
- * after a space: the printer's cells and the lines made of them agree. */
+ * after any text the printer puts before it (a space, or an escape such as
+ * \xa4, whose last character is no emoji): cells and the lines made of them
+ * agree. A keycap (1 FE0F 20E3) therefore counts as its digit, 1 column, as
+ * wcwidth-based terminals draw it. */
 int64_t modu_text_cluster_width(const char *s, size_t len, int ambiguous) {
   const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
   int64_t w = 0;
@@ -456,7 +459,7 @@ int64_t modu_text_cluster_width(const char *s, size_t len, int ambiguous) {
     if (k <= 0) return w + 1;
     at += (size_t)k;
     if (prev < 0) {
-      emoji = tx_pictographic(cp) || (cp >= '0' && cp <= '9') || cp == '#' || cp == '*';
+      emoji = tx_pictographic(cp);
       w += tx_cpwidth(cp, ambiguous);
     } else if (cp == 0xFE0F) {
       vs16 = emoji;
