@@ -150,8 +150,9 @@ bench: deps
 # with clang into $(FUZZ_BUILD). Each runs FUZZ_TIME seconds, one at a time,
 # from its committed corpus (spec/fuzz/corpus/NAME) into a scratch corpus;
 # then -merge=1 (edges only, -use_counters=0) adds to the committed one only
-# inputs that reach code it does not. A reproducer of a fixed finding goes
-# into the harness's corpus, so the replay keeps checking it.
+# inputs that reach code it does not. A finding is written to
+# $(FUZZ_BUILD)/NAME-crash-*; once fixed, its reproducer goes into the
+# harness's corpus, so the replay keeps checking it.
 # FUZZ=name picks harnesses (e.g. FUZZ="fuzz_key fuzz_date"). `make test`
 # replays the committed corpora through spec/c/test_fuzz_replay.c.
 FUZZ_CC    ?= clang
@@ -170,7 +171,8 @@ fuzz: fuzz-deps
 	  mkdir -p spec/fuzz/corpus/$$n $(FUZZ_BUILD)/corpus/$$n; \
 	  echo "== $$n: $(FUZZ_TIME) s"; \
 	  $(FUZZ_BUILD)/$$n -max_total_time=$(FUZZ_TIME) -rss_limit_mb=$(FUZZ_RSS) -max_len=2048 \
-	    -print_final_stats=1 $(FUZZ_BUILD)/corpus/$$n spec/fuzz/corpus/$$n || exit 1; \
+	    -artifact_prefix=$(FUZZ_BUILD)/$$n- -print_final_stats=1 \
+	    $(FUZZ_BUILD)/corpus/$$n spec/fuzz/corpus/$$n || exit 1; \
 	  $(FUZZ_BUILD)/$$n -merge=1 -use_counters=0 -rss_limit_mb=$(FUZZ_RSS) spec/fuzz/corpus/$$n $(FUZZ_BUILD)/corpus/$$n \
 	    2>&1 | tail -n 1; \
 	done
