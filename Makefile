@@ -66,6 +66,14 @@ deps:
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
+# fuzz-deps: the same for `make fuzz`: clang and its runtime libraries
+# (libclang-rt-dev holds libFuzzer and the sanitizers; clang only recommends it,
+# and deps installs without recommends).
+FUZZ_DEB_PACKAGES := clang libclang-rt-dev
+.PHONY: fuzz-deps
+fuzz-deps:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(FUZZ_DEB_PACKAGES)"
+
 # ---------------------------------------------------------------------------
 # build: every csrc/core/*.c and csrc/*.c into $(BUILD)/modu/core.so (modu.core).
 build: $(MODULE)
@@ -142,7 +150,9 @@ bench: deps
 # with clang into $(FUZZ_BUILD). Each runs FUZZ_TIME seconds, one at a time,
 # from its committed corpus (spec/fuzz/corpus/NAME) into a scratch corpus;
 # then -merge=1 (edges only, -use_counters=0) adds to the committed one only
-# inputs that reach code it does not. spec/fuzz/findings/ keeps reproducers.
+# inputs that reach code it does not. A finding is written to
+# $(FUZZ_BUILD)/NAME-crash-*; once fixed, its reproducer goes into the
+# harness's corpus, so the replay keeps checking it.
 # FUZZ=name picks harnesses (e.g. FUZZ="fuzz_key fuzz_date"). `make test`
 # replays the committed corpora through spec/c/test_fuzz_replay.c.
 FUZZ_CC    ?= clang
@@ -155,13 +165,14 @@ FUZZ_NAMES ?= $(patsubst spec/fuzz/%.c,%,$(wildcard spec/fuzz/fuzz_*.c))
 FUZZ_OBJ   := $(CORE_SRC:csrc/%.c=$(FUZZ_BUILD)/obj/%.o)
 
 .PHONY: fuzz fuzz-build
-fuzz: deps
+fuzz: fuzz-deps
 	@$(MAKE) --no-print-directory fuzz-build
 	@for n in $(FUZZ); do \
 	  mkdir -p spec/fuzz/corpus/$$n $(FUZZ_BUILD)/corpus/$$n; \
 	  echo "== $$n: $(FUZZ_TIME) s"; \
 	  $(FUZZ_BUILD)/$$n -max_total_time=$(FUZZ_TIME) -rss_limit_mb=$(FUZZ_RSS) -max_len=2048 \
-	    -print_final_stats=1 $(FUZZ_BUILD)/corpus/$$n spec/fuzz/corpus/$$n || exit 1; \
+	    -artifact_prefix=$(FUZZ_BUILD)/$$n- -print_final_stats=1 \
+	    $(FUZZ_BUILD)/corpus/$$n spec/fuzz/corpus/$$n || exit 1; \
 	  $(FUZZ_BUILD)/$$n -merge=1 -use_counters=0 -rss_limit_mb=$(FUZZ_RSS) spec/fuzz/corpus/$$n $(FUZZ_BUILD)/corpus/$$n \
 	    2>&1 | tail -n 1; \
 	done

@@ -161,6 +161,28 @@ describe("modu.entities", function()
     assert.are.equal(0.8, s[8])
   end)
 
+  it("resolves every alias of every entity the shipped dataset takes from the article to one id", function()
+    local data = require "modu.data"
+    local t = data.frames()
+    local r = data.registry(t)
+    local n, seen = 0, {}
+    for _, a in ipairs(t.aliases:to_rows()) do
+      local got, score, alias, cands = r:resolve(a.alias)
+      assert.are.equal(a.entity, got, a.alias .. (cands and (" is shared by " .. #cands .. " entities") or ""))
+      assert.are.equal(1.0, score, a.alias)
+      assert.are.equal(modu.text.key(a.alias), modu.text.key(alias), a.alias)
+      -- the same alias read from another column of the page resolves the same way
+      local ids = r:resolve_column(modu.column({ a.alias }))
+      assert.are.equal(a.entity, ids:to_table()[1], a.alias)
+      seen[a.entity] = true
+      n = n + 1
+    end
+    local ne = 0
+    for _ in pairs(seen) do ne = ne + 1 end
+    assert.are.equal(#r, ne) -- every entity has at least one alias, and each was tried
+    assert.is_true(n >= 100, "only " .. n .. " aliases")
+  end)
+
   it("is printed with its size", function()
     assert.matches("^modu.Entities %(%d+ entities, %d+ keys%)$", tostring(reg))
   end)

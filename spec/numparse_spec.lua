@@ -78,11 +78,23 @@ describe("parse_number, English", function()
     assert.are.equal(2000000, (T.parse_number("2 million", { locale = "en" })))
   end)
 
+  it("knows thousand, million, billion and trillion, and currency codes before the number", function()
+    assert.are.same({ 7000, "firms" }, take(2, T.parse_number("7 thousand firms", { locale = "en" })))
+    assert.are.equal(1500000000000, (T.parse_number("1.5 trillion yuan", { locale = "en" })))
+    assert.are.equal(1234000000, (T.parse_number("1,234 million", { locale = "en" })))
+    assert.are.same({ 5000000000, "CNY" }, take(2, T.parse_number("RMB 5 billion", { locale = "en" })))
+    assert.are.same({ 3000000, "USD" }, take(2, T.parse_number("USD 3 million", { locale = "en" })))
+    -- a code glued to a word before it is part of that word
+    assert.is_nil(select(2, T.parse_number("xRMB 5", { locale = "en" })))
+  end)
+
   it("keeps signs", function()
     assert.are.equal(-5.5, (T.parse_number("-5.5", { locale = "en" })))
     assert.are.equal(-3, (T.parse_number("drop of −3", { locale = "en" })))
     -- a hyphen between two numbers is a range, not a sign
     assert.are.equal(2025, T.parse_numbers("2018-2025", { locale = "en" })[2].value)
+    assert.are.same({ 3.5, "%" }, take(2, T.parse_number("+3.5%", { locale = "en" })))
+    assert.are.equal(-1200000, (T.parse_number("-1.200 ribu", { locale = "id" })))
   end)
 end)
 
@@ -114,6 +126,14 @@ describe("parse_number, Chinese", function()
     assert.are.equal(130000000, (T.parse_number("一亿三千万")))
     assert.are.equal(3000000000000, (T.parse_number("三万亿")))
     assert.are.equal(500, (T.parse_number("五百家")))
+  end)
+
+  it("reads 负 as a minus sign, before Chinese or Arabic numerals", function()
+    local v, _, i, j = T.parse_number("增长负三", { locale = "zh" })
+    assert.are.same({ -3, 7, 12 }, { v, i, j }) -- the span starts at 负
+    assert.are.same({ -5.5, "%" }, take(2, T.parse_number("负5.5%", { locale = "zh" })))
+    assert.are.equal(-30000, (T.parse_number("-3万", { locale = "zh" })))
+    assert.are.equal(3, (T.parse_number("负责三个", { locale = "zh" }))) -- 负责 (to be in charge) is no sign
   end)
 
   it("reads full-width digits and separators through NFKC", function()

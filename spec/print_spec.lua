@@ -62,6 +62,23 @@ local function assert_aligned(s)
   return w
 end
 
+-- rand(n) in 1..n from a small LCG seeded with seed (the same frames on every
+-- platform and Lua build), and text(): pieces of pool, now and then up to
+-- long of them, mostly up to short
+local function random_text(seed, pool, long, short)
+  local rng = seed
+  local function rand(n)
+    rng = (rng * 1103515245 + 12345) % 2147483648
+    return rng % n + 1
+  end
+  local function text()
+    local t = {}
+    for k = 1, rand(3) == 1 and rand(long) or rand(short) do t[k] = pool[rand(#pool)] end
+    return table.concat(t)
+  end
+  return rand, text
+end
+
 local function footer(s)
   for _, line in ipairs(lines(s)) do
     if line:match(FOOTER) then return line end
@@ -174,16 +191,7 @@ describe("tostring(df)", function()
     -- characters from the ranges display_width knows, combining marks included
     local pool = { "a", "Z", "7", " ", "é", "ü", "ß", "\u{301}", "\u{308}", "北", "京", "深", "圳", "城", "と",
       "カ", "서", "울", "Ａ", "ｚ", "！", "，", "\u{FF5E}", "𠀀", "…", "-", "_" }
-    local rng = 12345
-    local function rand(n) -- a small LCG: the same frames on every platform and Lua build
-      rng = (rng * 1103515245 + 12345) % 2147483648
-      return rng % n + 1
-    end
-    local function text()
-      local t = {}
-      for k = 1, rand(3) == 1 and rand(50) or rand(8) do t[k] = pool[rand(#pool)] end
-      return table.concat(t)
-    end
+    local rand, text = random_text(12345, pool, 50, 8)
     for _ = 1, 150 do
       local nrow, cols = rand(30) - 1, {}
       for c = 1, rand(4) do
@@ -207,6 +215,95 @@ describe("tostring(df)", function()
   it("aligns names wider than their values", function()
     local df = modu.frame({ { "一个很长的中文列名", { 1 } }, { "é", { "北京" } }, { "x", { true } } })
     assert_aligned(tostring(df))
+  end)
+
+  -- the emoji sequences and clusters a terminal draws in one or two columns,
+  -- which a per-code-point count gets wrong
+  local FAMILY = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{200D}\u{1F466}" -- 👨‍👩‍👧‍👦: 2
+  local FLAG_CN, FLAG_ID = "\u{1F1E8}\u{1F1F3}", "\u{1F1EE}\u{1F1E9}"        -- regional pairs: 2 each
+  local THUMB = "\u{1F44D}\u{1F3FD}"                                           -- skin tone: 2
+  local HEART = "\u{2764}\u{FE0F}"                                             -- VS16: 2
+  local HAN_JAMO = "\u{1112}\u{1161}\u{11AB}"                                  -- 한 as jamo: 2
+
+  it("measures clusters as modu.text.width does: emoji sequences, flags, marks, jamo", function()
+    local W = modu.text.width
+    assert.are.equal(2, W(FAMILY))
+    assert.are.equal(4, W(FLAG_CN .. FLAG_ID))
+    assert.are.equal(2, W(THUMB))
+    assert.are.equal(2, W(HEART))
+    assert.are.equal(2, W(HAN_JAMO))
+    assert.are.equal(1, W("e\u{301}\u{302}"))
+    -- each alone in a column of width 2 ("<str>" is 5): the cell is padded to 5
+    for _, cell in ipairs({ FAMILY, FLAG_CN, THUMB, HEART, HAN_JAMO }) do
+      local t = table_lines(tostring(modu.frame({ { "s", { cell, "abcde" } } })))
+      local body = t[3]:match("^1  (.*)$")
+      assert.are.equal(cell .. "   ", body, "cell " .. cell .. " padded as if " .. W(cell) .. " wide")
+    end
+  end)
+
+  it("gives every line the same modu.text.width with Chinese, Indonesian, English and emoji cells", function()
+    local df = modu.frame({
+      { "kota 城市", { "北京", "Jakarta Selatan", "深圳 Shenzhen", "Hefei " .. FLAG_CN, "合肥" .. THUMB,
+        FAMILY .. " keluarga", "Xi\u{304}'a\u{304}n", HAN_JAMO .. "국", NA } },
+      { "perusahaan", { "科大讯飞", "iFLYTEK", "HKUST Xunfei", "Keda Xunfei " .. HEART, "Cambricon (Cambrian)",
+        "中国声谷 China Sound Valley", "Zu\u{308}rich", "ＡＢＣ１２３", FLAG_ID .. FLAG_CN } },
+      { "nilai", { "382,1 miliar yuan", "3821亿元", "1.2万P", "39.800", "25,3%", "😀", "e\u{301}\u{302}",
+        "👩\u{200D}💻 dev", "—" } },
+      { "n", { 1, 22, 333, 4444, 55555, NA, -7, 8, 9 } },
+    })
+    local s = tostring(df)
+    local t = table_lines(s)
+    assert.are.equal(11, #t, s)
+    local w = modu.text.width(t[1])
+    for k, line in ipairs(t) do
+      assert.are.equal(w, modu.text.width(line), ("line %d is %d columns wide, line 1 is %d:\n%s"):format(
+        k, modu.text.width(line), w, s))
+    end
+    -- the widest cell of each column sets it: 2 + 27 for the Sound Valley name
+    assert.is_true(w > 70, s)
+    assert.matches(FAMILY .. " keluarga", s, 1, true)
+  end)
+
+  it("cuts emoji sequences and flags with … only between clusters", function()
+    local W = modu.text.width
+    local s = tostring(modu.frame({ { "s", { string.rep(FAMILY, 30), string.rep(FLAG_CN, 30),
+      "x" .. string.rep(THUMB, 30), string.rep("a" .. HAN_JAMO, 20) } } }))
+    local t = table_lines(s)
+    local w = W(t[1])
+    for k = 3, 6 do
+      assert.are.equal(w, W(t[k]), s)
+      local cell = t[k]:match("^%d  (.-)%s*$")
+      assert.matches("…$", cell)
+      assert.is_true(W(cell) <= 32 and W(cell) >= 31, cell)
+    end
+    local cells = {}
+    for k = 3, 6 do cells[k - 2] = t[k]:match("^%d  (.-)…%s*$") end
+    -- the kept part is whole clusters: nothing left once they are removed
+    assert.are.equal("", (cells[1]:gsub(FAMILY, "")))
+    assert.are.equal("", (cells[2]:gsub(FLAG_CN, "")))
+    assert.are.equal("x", (cells[3]:gsub(THUMB, "")))
+    assert.matches("^a?$", (cells[4]:gsub("a" .. HAN_JAMO, "")))
+    assert.are.equal(15, select(2, cells[1]:gsub(FAMILY, "")))
+  end)
+
+  it("aligns random frames of emoji sequences, marks and scripts by modu.text.width", function()
+    local pool = { "a", "Z", " ", "é", "\u{301}", "北", "京", "서", "Ａ", FAMILY, FLAG_CN, FLAG_ID, THUMB,
+      HEART, HAN_JAMO, "😀", "\u{1F44D}", "\u{200D}", "\u{FE0F}", "miliar", "ribu" }
+    local rand, text = random_text(4242, pool, 40, 6)
+    for _ = 1, 60 do
+      local cols = {}
+      for c = 1, rand(3) do
+        local v = {}
+        for r = 1, 8 do v[r] = rand(7) == 1 and NA or text() end
+        cols[c] = { text() .. c, modu.column(v, "str") }
+      end
+      local s = tostring(modu.frame(cols))
+      local t = table_lines(s)
+      local w = modu.text.width(t[1])
+      for k, line in ipairs(t) do
+        assert.are.equal(w, modu.text.width(line), ("line %d:\n%s"):format(k, s))
+      end
+    end
   end)
 
   it("shows all of 20 rows, and for more the first 10, ⋮ and the last 5 with their row numbers", function()

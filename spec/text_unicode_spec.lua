@@ -49,6 +49,40 @@ describe("text.normalize", function()
     assert.are.equal("\u{1E0D}\u{307}", T.normalize("d\u{307}\u{323}", "NFC"))
   end)
 
+  -- every form on every standard example, as code points: compatibility forms
+  -- split the ligature and fold full width, canonical ones keep both; the
+  -- composed and decomposed Å and 한 meet in each form; Casefold lowers too
+  local FORMS = { "NFC", "NFD", "NFKC", "NFKD", "NFKC_Casefold" }
+  local EXAMPLES = {
+    { "\u{FB01}", { "U+FB01", "U+FB01", "U+0066 U+0069", "U+0066 U+0069", "U+0066 U+0069" } },
+    { "\u{C5}", { "U+00C5", "U+0041 U+030A", "U+00C5", "U+0041 U+030A", "U+00E5" } },
+    { "A\u{30A}", { "U+00C5", "U+0041 U+030A", "U+00C5", "U+0041 U+030A", "U+00E5" } },
+    { "\u{212B}", { "U+00C5", "U+0041 U+030A", "U+00C5", "U+0041 U+030A", "U+00E5" } },
+    { "\u{D55C}", { "U+D55C", "U+1112 U+1161 U+11AB", "U+D55C", "U+1112 U+1161 U+11AB", "U+D55C" } },
+    { "\u{1112}\u{1161}\u{11AB}", { "U+D55C", "U+1112 U+1161 U+11AB", "U+D55C", "U+1112 U+1161 U+11AB", "U+D55C" } },
+    { "\u{FF21}\u{FF11}", { "U+FF21 U+FF11", "U+FF21 U+FF11", "U+0041 U+0031", "U+0041 U+0031", "U+0061 U+0031" } },
+    { "\u{FF76}\u{FF9E}", -- half-width katakana ga: compatibility forms give the full-width letter
+      { "U+FF76 U+FF9E", "U+FF76 U+FF9E", "U+30AC", "U+30AB U+3099", "U+30AC" } },
+  }
+
+  it("gives each form's result on the standard examples (ﬁ, Å, 한, full and half width)", function()
+    for _, ex in ipairs(EXAMPLES) do
+      for k, form in ipairs(FORMS) do
+        assert.are.equal(ex[2][k], codepoints(T.normalize(ex[1], form)), codepoints(ex[1]) .. " " .. form)
+      end
+    end
+  end)
+
+  it("is idempotent and leaves NFC text of the article unchanged under NFC", function()
+    for _, s in ipairs({ "Xī'ān", "科大讯飞 iFLYTEK", "382,1 miliar yuan", "한국어", "Zürich" }) do
+      assert.are.equal(s, T.normalize(s, "NFC"))
+      for _, form in ipairs(FORMS) do
+        local once = T.normalize(s, form)
+        assert.are.equal(once, T.normalize(once, form), s .. " " .. form)
+      end
+    end
+  end)
+
   it("accepts the form name in any case and rejects unknown ones", function()
     assert.are.equal("fi", T.normalize("\u{FB01}", "nfkc"))
     raises("normalize: unknown form 'NFX' (forms: NFC, NFD, NFKC, NFKD, NFKC_Casefold)", T.normalize, "a", "NFX")
@@ -105,6 +139,27 @@ describe("text.width", function()
     assert.are.equal(2, T.width("🇨🇳")) -- flag: two regional indicators
   end)
 
+  it("measures a modifier or selector by what it follows", function()
+    assert.are.equal(2, T.width("👨\u{200D}👩\u{200D}👧\u{200D}👦")) -- four people, one cluster
+    assert.are.equal(2, T.width("👩🏽\u{200D}💻")) -- skin tone inside a ZWJ sequence
+    -- a keycap counts as its digit, as wcwidth-based terminals draw it, so that a
+    -- selector after a digit measures the same in a printed escape (\xa4) as alone
+    assert.are.equal(1, T.width("1\u{FE0F}\u{20E3}"))
+    assert.are.equal(T.width("4") + T.width("\u{FE0F}"), T.width("4\u{FE0F}"))
+    assert.are.equal(2, T.width("\u{A9}\u{FE0F}")) -- © with emoji presentation
+    assert.are.equal(4, T.width("🇨🇳🇮🇩"))
+    assert.are.equal(3, T.width("🇨🇳🇮")) -- a lone regional indicator is a letter of its own
+    -- with no emoji before them: a skin-tone swatch shows alone, a selector is invisible
+    assert.are.equal(2, T.width("\u{1F3FD}"))
+    assert.are.equal(3, T.width("a\u{1F3FD}"))
+    assert.are.equal(0, T.width("\u{FE0F}"))
+    assert.are.equal(1, T.width("a\u{FE0F}"))
+    -- combining marks on CJK and Hangul jamo sequences of each length
+    assert.are.equal(2, T.width("北\u{301}"))
+    assert.are.equal(2, T.width("\u{1112}\u{1161}"))
+    assert.are.equal(4, T.width("\u{1112}\u{1161}\u{11AB}\u{1100}\u{116E}\u{11A8}"))
+  end)
+
   it("widens East Asian Ambiguous characters on request", function()
     assert.are.equal(1, T.width("±"))
     assert.are.equal(2, T.width("±", { ambiguous = 2 }))
@@ -123,7 +178,7 @@ describe("text.truncate", function()
   end)
 
   it("never splits a grapheme cluster, at any width", function()
-    local s = "a👨\u{200D}👩\u{200D}👧e\u{301}深🇨🇳x"
+    local s = "a👨\u{200D}👩\u{200D}👧e\u{301}深🇨🇳x👍🏽\u{1112}\u{1161}\u{11AB}❤\u{FE0F}북"
     local clusters = T.split_graphemes(s)
     local starts = {}
     local at = 0

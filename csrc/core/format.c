@@ -1,6 +1,7 @@
 /* format.c: renders frames as aligned text tables for print() and the REPL,
- * and measures the terminal display width of UTF-8 text. */
+ * measuring cells with text.c's grapheme-cluster width. */
 #include "modu_core.h"
+#include "text.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -66,37 +67,6 @@ static void fmt_spaces(fmt_buf *b, int64_t n) {
   b->p[b->len] = '\0';
 }
 
-/* ---- widths ---- */
-
-static int64_t fmt_cpwidth(utf8proc_int32_t cp) {
-  /* Conjoining Hangul vowels and final consonants render inside the syllable
-   * started by the leading consonant (glibc's wcwidth and newer utf8proc say
-   * 0); utf8proc 2.8 reports 1, which would misalign decomposed (NFD) Korean. */
-  if ((cp >= 0x1160 && cp <= 0x11FF) || (cp >= 0xD7B0 && cp <= 0xD7FF)) return 0;
-  int w = utf8proc_charwidth(cp);
-  return w > 0 ? w : 0;
-}
-
-int64_t modu_text_width(const char *s, size_t len) {
-  const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
-  int64_t w = 0;
-  size_t i = 0;
-  while (i < len) {
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t n = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
-    if (n <= 0) {
-      /* stray bytes: the printer shows them as \xHH, but a caller measuring
-       * raw text still needs a finite answer that advances */
-      w += 1;
-      i += 1;
-      continue;
-    }
-    w += fmt_cpwidth(cp);
-    i += (size_t)n;
-  }
-  return w;
-}
-
 /* Writes the visible form of cp into out (at least 12 bytes) and returns its
  * length, or 0 when cp can be shown as itself. Anything that would move the
  * cursor or reorder the line is spelled out, so a cell stays one line whose
@@ -116,53 +86,65 @@ static int fmt_escape_cp(utf8proc_int32_t cp, char *out) {
   return 0;
 }
 
-/* Appends the escaped form of s to out, cut so its width is <= maxw: when the
+/* Appends the grapheme cluster s[at, end) in its visible form and returns
+ * the width appended. A cluster is measured whole (modu_text_cluster_width),
+ * so an emoji ZWJ sequence, a flag or a letter with its marks is as wide as
+ * a terminal draws it. Control and bidi characters are clusters of their own
+ * (CR LF excepted), and so is a stray byte: those are spelled out, each
+ * escape as wide as its text. */
+static int64_t fmt_put_cluster(fmt_buf *out, const char *s, size_t at, size_t end) {
+  const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
+  char esc[16];
+  bool plain = true;
+  for (size_t i = at; i < end && plain;) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate(u + i, (utf8proc_ssize_t)(end - i), &cp);
+    plain = n > 0 && fmt_escape_cp(cp, esc) == 0;
+    i += n > 0 ? (size_t)n : 1;
+  }
+  if (plain) {
+    fmt_put(out, s + at, end - at);
+    return modu_text_cluster_width(s + at, end - at, 1);
+  }
+  int64_t w = 0;
+  for (size_t i = at; i < end;) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate(u + i, (utf8proc_ssize_t)(end - i), &cp);
+    int k;
+    if (n <= 0) {
+      k = snprintf(esc, sizeof esc, "\\x%02x", (unsigned)u[i]);
+      n = 1;
+    } else {
+      k = fmt_escape_cp(cp, esc);
+    }
+    if (k > 0) {
+      fmt_put(out, esc, (size_t)k);
+      w += k;
+    } else {
+      fmt_put(out, s + i, (size_t)n);
+      w += modu_text_cluster_width(s + i, (size_t)n, 1);
+    }
+    i += (size_t)n;
+  }
+  return w;
+}
+
+/* Appends the visible form of s to out, cut so its width is <= maxw: when the
  * whole does not fit, whole grapheme clusters are kept while they leave room
  * for the ellipsis. Returns the display width appended. Stops reading once the
  * text is known to be too wide, so a huge string costs only what is shown. */
 static int64_t fmt_clip(fmt_buf *out, const char *s, size_t len, int64_t maxw) {
   if (maxw < 1) maxw = 1;
-  const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
   size_t cut = out->len;
   int64_t w = 0, cutw = 0;
-  utf8proc_int32_t prev = -1, state = 0;
-  size_t i = 0;
-  while (i < len) {
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t n = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
-    bool bad = n <= 0;
-    if (bad) {
-      cp = -1;
-      n = 1;
+  for (size_t at = 0; at < len && w <= maxw;) {
+    if (w <= maxw - 1) {
+      cut = out->len;
+      cutw = w;
     }
-    bool brk = prev < 0 || bad || utf8proc_grapheme_break_stateful(prev, cp, &state);
-    if (brk) {
-      if (w > maxw) break;
-      if (w <= maxw - 1) {
-        cut = out->len;
-        cutw = w;
-      }
-    }
-    /* the state machine must see every pair in order; after a stray byte it
-     * restarts, which utf8proc allows at a break */
-    if (bad) state = 0;
-    char esc[16];
-    if (bad) {
-      int k = snprintf(esc, sizeof esc, "\\x%02x", (unsigned)u[i]);
-      fmt_put(out, esc, (size_t)k);
-      w += k;
-    } else {
-      int k = fmt_escape_cp(cp, esc);
-      if (k > 0) {
-        fmt_put(out, esc, (size_t)k);
-        w += k;
-      } else {
-        fmt_put(out, s + i, (size_t)n);
-        w += fmt_cpwidth(cp);
-      }
-    }
-    prev = cp;
-    i += (size_t)n;
+    size_t end = modu_text_next_grapheme(s, len, at);
+    w += fmt_put_cluster(out, s, at, end);
+    at = end;
   }
   if (w <= maxw) return w;
   if (out->len > cut) {

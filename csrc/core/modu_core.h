@@ -210,7 +210,8 @@ typedef struct modu_print_opts {
 void modu_print_opts_default(modu_print_opts *o);
 /* renders a frame as text; malloc'd string the caller frees; NULL on OOM */
 char *modu_format_frame(const modu_frame *f, const modu_print_opts *o);
-/* display width in terminal columns of valid UTF-8 */
+/* display width in terminal columns of UTF-8, one grapheme cluster at a time
+ * (text.c: modu_text_width_amb with ambiguous characters 1 column wide) */
 int64_t modu_text_width(const char *s, size_t len);
 
 #endif

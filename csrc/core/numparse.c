@@ -350,11 +350,21 @@ static size_t np_suffix(const np_text *t, size_t i, np_tok *tok) {
   return i;
 }
 
-/* currency written before the number: ¥ ￥ $ RMB Rp... */
+/* currency written before the number: ¥ ￥ $, or the code RMB, CNY or USD
+ * as a word of its own, before a space or glued to the digits */
 static const char *np_prefix_unit(const np_text *t, size_t i) {
   int32_t c = i > 0 ? t->cp[i - 1].c : 0;
   if (c == 0xA5 || c == 0xFFE5) return "CNY";
   if (c == '$') return "USD";
+  static const char *const codes[][2] = {{"RMB", "CNY"}, {"CNY", "CNY"}, {"USD", "USD"}};
+  size_t k = i > 0 && c == ' ' ? i - 1 : i;
+  for (size_t w = 0; w < sizeof codes / sizeof codes[0]; w++) {
+    size_t n = strlen(codes[w][0]);
+    if (k < n || (k > n && np_alpha(t->cp[k - n - 1].c))) continue;
+    size_t m = 0;
+    while (m < n && t->cp[k - n + m].c == (unsigned char)codes[w][0][m]) m++;
+    if (m == n) return codes[w][1];
+  }
   return NULL;
 }
 
@@ -398,6 +408,9 @@ static bool np_next_token(const np_text *t, size_t *pos, np_tok *tok) {
     if (i > 0 && (t->cp[i - 1].c == '-' || t->cp[i - 1].c == '+') &&
         (i < 2 || !(np_alpha(t->cp[i - 2].c) || np_digit(t->cp[i - 2].c)))) {
       tok->neg = t->cp[i - 1].c == '-';
+      start = i - 1;
+    } else if (i > 0 && t->cp[i - 1].c == 0x8D1F) { /* 负: Chinese minus (负三, 负5%) */
+      tok->neg = true;
       start = i - 1;
     }
     tok->i = start;

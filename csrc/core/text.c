@@ -409,7 +409,8 @@ char *modu_text_map(modu_text_op op, const char *s, size_t len, size_t *outlen, 
 
 static int tx_cpwidth(int32_t cp, int ambiguous) {
   /* Conjoining Hangul vowels and finals render inside the syllable the
-   * leading consonant starts; utf8proc 2.8 says 1 (as format.c notes) */
+   * leading consonant starts (glibc's wcwidth and newer utf8proc say 0);
+   * utf8proc 2.8 says 1, which would misalign decomposed (NFD) Korean */
   if ((cp >= 0x1160 && cp <= 0x11FF) || (cp >= 0xD7B0 && cp <= 0xD7FF)) return 0;
   int w = utf8proc_charwidth(cp);
   if (w == 1 && ambiguous == 2 && tx_is_ambiguous(cp)) w = 2;
@@ -432,22 +433,39 @@ size_t modu_text_next_grapheme(const char *s, size_t len, size_t at) {
   return at;
 }
 
-/* Width of the cluster s[at, end): its code points' widths added up, except
- * that what follows a ZWJ and emoji skin-tone modifiers draw inside the
- * emoji before them, and an emoji-presentation selector (U+FE0F) makes the
- * cluster two columns wide. */
-static int64_t tx_cluster_width(const char *s, size_t at, size_t end, int ambiguous) {
+static bool tx_pictographic(int32_t cp) {
+  return utf8proc_get_property(cp)->boundclass == UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC;
+}
+
+/* Width of one grapheme cluster: its code points' widths added up, except
+ * where the cluster starts with an emoji (Extended_Pictographic): then what
+ * follows a ZWJ and skin-tone modifiers draw inside it, and an
+ * emoji-presentation selector (U+FE0F) makes it two columns wide. Without
+ * such a base those code points are measured as they stand (a lone skin-tone
+ * swatch is 2, a lone selector 0), so a cluster measures the same alone as
+ * after any text the printer puts before it (a space, or an escape such as
+ * \xa4, whose last character is no emoji): cells and the lines made of them
+ * agree. A keycap (1 FE0F 20E3) therefore counts as its digit, 1 column, as
+ * wcwidth-based terminals draw it. */
+int64_t modu_text_cluster_width(const char *s, size_t len, int ambiguous) {
   const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
   int64_t w = 0;
   int32_t prev = -1;
-  bool vs16 = false;
-  while (at < end) {
+  bool emoji = false, vs16 = false;
+  size_t at = 0;
+  while (at < len) {
     utf8proc_int32_t cp;
-    utf8proc_ssize_t k = utf8proc_iterate(u + at, (utf8proc_ssize_t)(end - at), &cp);
+    utf8proc_ssize_t k = utf8proc_iterate(u + at, (utf8proc_ssize_t)(len - at), &cp);
     if (k <= 0) return w + 1;
     at += (size_t)k;
-    if (cp == 0xFE0F) vs16 = true;
-    else if (prev < 0 || (prev != 0x200D && !(cp >= 0x1F3FB && cp <= 0x1F3FF))) w += tx_cpwidth(cp, ambiguous);
+    if (prev < 0) {
+      emoji = tx_pictographic(cp);
+      w += tx_cpwidth(cp, ambiguous);
+    } else if (cp == 0xFE0F) {
+      vs16 = emoji;
+    } else if (!emoji || (prev != 0x200D && !(cp >= 0x1F3FB && cp <= 0x1F3FF))) {
+      w += tx_cpwidth(cp, ambiguous);
+    }
     prev = cp;
   }
   return vs16 && w < 2 ? 2 : w;
@@ -458,7 +476,7 @@ size_t modu_text_fit(const char *s, size_t len, int64_t maxw, int ambiguous, int
   size_t at = 0;
   while (at < len) {
     size_t end = modu_text_next_grapheme(s, len, at);
-    int64_t cw = tx_cluster_width(s, at, end, ambiguous);
+    int64_t cw = modu_text_cluster_width(s + at, end - at, ambiguous);
     if (w + cw > maxw) break;
     w += cw;
     at = end;
@@ -472,11 +490,13 @@ int64_t modu_text_width_amb(const char *s, size_t len, int ambiguous) {
   size_t at = 0;
   while (at < len) {
     size_t end = modu_text_next_grapheme(s, len, at);
-    w += tx_cluster_width(s, at, end, ambiguous);
+    w += modu_text_cluster_width(s + at, end - at, ambiguous);
     at = end;
   }
   return w;
 }
+
+int64_t modu_text_width(const char *s, size_t len) { return modu_text_width_amb(s, len, 1); }
 
 int64_t modu_text_graphemes(const char *s, size_t len) {
   int64_t n = 0;

@@ -32,6 +32,9 @@ char *modu_text_map(modu_text_op op, const char *s, size_t len, size_t *outlen, 
  * ZWJ sequence or a flag is 2, a combining mark 0); ambiguous is 1 or 2: the
  * width of East Asian Ambiguous characters. Stray bytes count 1 each. */
 int64_t modu_text_width_amb(const char *s, size_t len, int ambiguous);
+/* width of the one grapheme cluster s[0, len) (see modu_text_next_grapheme);
+ * the printer (format.c) and modu_text_width_amb both measure with it */
+int64_t modu_text_cluster_width(const char *s, size_t len, int ambiguous);
 /* byte length of the longest prefix made of whole grapheme clusters whose
  * width is <= maxw */
 size_t modu_text_fit(const char *s, size_t len, int64_t maxw, int ambiguous, int64_t *width);

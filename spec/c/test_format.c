@@ -242,7 +242,8 @@ static void test_combining(void) {
 }
 
 static void test_emoji_zwj(void) {
-  /* man ZWJ woman ZWJ girl: width 6 as utf8proc sums it, one grapheme */
+  /* man ZWJ woman ZWJ girl: one grapheme, 2 columns as a terminal draws it
+   * (utf8proc's per-code-point widths add up to 6) */
   const char *fam = "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7";
   char cell[128];
   snprintf(cell, sizeof cell, "abc%sxyz", fam);
@@ -250,12 +251,20 @@ static void test_emoji_zwj(void) {
   modu_column *cols[] = {str_col(2, v)};
   const char *names[] = {"e"};
   modu_print_opts o = defopts();
-  o.max_cell = 8;
+  o.max_cell = 5;
   char *s = modu_format_frame(mkframe(1, 2, cols, names), &o);
   check(s && strcmp(rtrim_line(s, 2), "1  abc\xE2\x80\xA6") == 0, "emoji: ZWJ sequence not split", s);
   check(s && same_width(s, 4), "emoji: same width", s);
   free(s);
-  o.max_cell = 10;
+  o.max_cell = 8;
+  s = modu_format_frame(mkframe(1, 2, cols, names), &o);
+  char whole[160];
+  snprintf(whole, sizeof whole, "1  %s", cell);
+  check(s && strcmp(rtrim_line(s, 2), whole) == 0,
+        "emoji: a sequence measured 2 wide, so the 8-column cell fits whole", s);
+  check(s && same_width(s, 4), "emoji: same width uncut", s);
+  free(s);
+  o.max_cell = 6;
   s = modu_format_frame(mkframe(1, 2, cols, names), &o);
   char want[128];
   snprintf(want, sizeof want, "1  abc%s\xE2\x80\xA6", fam);
