@@ -111,6 +111,17 @@ describe("ols", function()
     assert.are.same({ "term", "estimate", "std_error", "t_value", "p_value" }, c:names())
   end)
 
+  it("aligns the coefficient table by display width, Chinese term names too", function()
+    local df = modu.frame({ { "企业数", { 1.0, 2, 4, 3, 5 } }, { "年份", { 1, 2, 3, 4, 5 } } })
+    local s = modu.stats.ols(df, "企业数", { "年份" }):summary()
+    local head = s:match("\n(%s+Estimate[^\n]*)\n")
+    local row = s:match("\n(年份[^\n]*)\n")
+    assert.is_truthy(head and row)
+    local W = modu.text.width
+    assert.are.equal(W(head), W((row:gsub(" %*+$", "")))) -- the stars stand beyond the last column
+    assert.are.equal(W(head), W(s:match("\n(%(Intercept%)[^\n]*)\n")))
+  end)
+
   it("rejects what it cannot fit, naming the argument", function()
     local d = modu.frame({ x = { 1, 2, 3 }, y = { 1, 2, 4 }, s = { "a", "b", "c" } })
     raises("^ols: y: no column 'z' %(columns: s, x, y%)", S.ols, d, "z", "x")

@@ -4,6 +4,7 @@
 -- a crossing) and parses the per-group statistics of `summarise`.
 -- @module modu.stats
 local core = require "modu.core"
+local text = require "modu.text"
 
 local C = core.stats
 local NA = core.NA
@@ -75,11 +76,8 @@ local function stars(p)
   return p < 0.001 and "***" or p < 0.01 and "**" or p < 0.05 and "*" or p < 0.1 and "." or ""
 end
 
-local function pad(s, w, left)
-  local n = utf8.len(s) or #s
-  if n >= w then return s end
-  return left and s .. (" "):rep(w - n) or (" "):rep(w - n) .. s
-end
+-- padded to w terminal columns (a term may be a Chinese column name)
+local function pad(s, w, left) return text.pad(s, w, left and "left" or "right") end
 
 -- ---------------------------------------------------------------------------
 -- least-squares fits
@@ -163,7 +161,7 @@ function Fit:summary()
   end
   local widths = {}
   for _, r in ipairs(rows) do
-    for c, s in ipairs(r) do widths[c] = math.max(widths[c] or 0, utf8.len(s) or #s) end
+    for c, s in ipairs(r) do widths[c] = math.max(widths[c] or 0, text.width(s)) end
   end
   for _, r in ipairs(rows) do
     local cells = { pad(r[1], widths[1], true) }
