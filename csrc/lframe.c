@@ -654,8 +654,7 @@ static int fr_mutate(lua_State *L) {
     fr_check_pairs_only(L, 2, m, "mutate");
     for (lua_Integer i = 1; i <= m; i++) {
       lua_geti(L, 2, i);
-      if (!lua_istable(L, -1) || lm_test_column(L, -1))
-        lm_error(L, "mutate", "entry %lld must be a {name, value} pair, got %s", (long long)i, lm_typename(L, -1));
+      lm_check_pair(L, -1, i, "value", "mutate");
       lua_geti(L, -1, 1);
       fr_check_name(L, -1, "mutate");
       lua_rawseti(L, names, ++n);

@@ -161,7 +161,7 @@ static void grp_spec(lua_State *L, int spec, const char *fn) {
         lm_error(L, fn, "'%s = ...' mixed with {name, expression} pairs: use one form", lua_tostring(L, -2));
     for (lua_Integer i = 1; i <= m; i++) {
       lua_geti(L, spec, i);
-      if (!lua_istable(L, -1)) lm_error(L, fn, "entry %lld must be a {name, expression} pair", (long long)i);
+      lm_check_pair(L, -1, i, "expression", fn);
       lua_geti(L, -1, 1);
       if (lua_type(L, -1) != LUA_TSTRING) lm_error(L, fn, "entry %lld has no name", (long long)i);
       lua_rawseti(L, names, ++n);
@@ -283,8 +283,7 @@ static void grp_mutate_in_order(lua_State *L, int orig, int spec, modu_groups *g
   int seen = lua_gettop(L);
   for (lua_Integer i = 1; i <= m; i++) {
     lua_geti(L, spec, i);
-    if (!lua_istable(L, -1) || lm_test_column(L, -1))
-      lm_error(L, "mutate", "entry %lld must be a {name, value} pair, got %s", (long long)i, lm_typename(L, -1));
+    lm_check_pair(L, -1, i, "value", "mutate");
     lua_geti(L, -1, 1);
     if (lua_type(L, -1) == LUA_TSTRING) {
       lua_pushvalue(L, -1);

@@ -34,6 +34,9 @@ const char *lm_typename(lua_State *L, int idx); /* __name of userdata, else Lua 
 /* self and argument checks: wrong type or a closed object raise, naming fn */
 modu_column *lm_check_column(lua_State *L, int idx, const char *fn);
 modu_column *lm_test_column(lua_State *L, int idx); /* NULL when not an open column */
+/* the value at idx, entry i of an ordered spec, is a {name, what} pair: a
+ * plain table of exactly two entries; raises otherwise */
+void lm_check_pair(lua_State *L, int idx, lua_Integer i, const char *what, const char *fn);
 modu_frame *lm_check_frame(lua_State *L, int idx, const char *fn);
 /* A private copy of the frame at idx (sharing its columns), pushed: code that
  * may run Lua (a finaliser could close the original) works on this instead.

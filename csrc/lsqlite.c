@@ -362,8 +362,12 @@ static const char *const *lsq_fts_decl(lua_State *L, int dbidx, const char *name
   int types = lua_gettop(L);
   lsq_stmt *b = lsq_new_stmt(L);
   sqlite3 *db = lsq_check(L, dbidx, fn);
-  if (sqlite3_prepare_v2(db, "SELECT col, type FROM " MODU_FTS_TYPES " WHERE fts = ?1", -1, &b->st, NULL) ==
-      SQLITE_OK) {
+  /* only while the name is still a full-text table: one dropped and made
+   * again by other means keeps no types from the record */
+  static const char sql[] = "SELECT col, type FROM " MODU_FTS_TYPES " WHERE fts = ?1 AND EXISTS (SELECT 1 FROM "
+                            "sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE "
+                            "AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%')";
+  if (sqlite3_prepare_v2(db, sql, -1, &b->st, NULL) == SQLITE_OK) {
     sqlite3_bind_text(b->st, 1, name, -1, SQLITE_TRANSIENT);
     int rc;
     while ((rc = sqlite3_step(b->st)) == SQLITE_ROW) {

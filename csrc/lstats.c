@@ -1563,9 +1563,7 @@ static int ls_describe(lua_State *L) {
       if (n > 0) {
         MODU_F64(c[4])[j] = modu_stats_mean(buf, n);
         MODU_F64(c[5])[j] = modu_stats_sd(buf, n, 1);
-        int64_t m;
-        modu_err e;
-        if (modu_stats_quantiles_col(x, false, 0, p, 5, 7, q, &m, &e)) return lm_core_error(L, fn, &e);
+        modu_stats_quantiles(buf, n, p, 5, 7, q); /* selection in the copy already made */
         for (int t = 0; t < 5; t++) MODU_F64(c[6 + t])[j] = q[t];
       }
       for (int t = 4; t <= 10; t++)

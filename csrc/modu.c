@@ -52,6 +52,16 @@ modu_column *lm_check_column(lua_State *L, int idx, const char *fn) {
   return b->c;
 }
 
+void lm_check_pair(lua_State *L, int idx, lua_Integer i, const char *what, const char *fn) {
+  idx = lua_absindex(L, idx);
+  if (!lua_istable(L, idx))
+    lm_error(L, fn, "entry %lld must be a {name, %s} pair, got %s", (long long)i, what, lm_typename(L, idx));
+  lua_Integer len = luaL_len(L, idx);
+  if (len != 2)
+    lm_error(L, fn, "entry %lld must be a {name, %s} pair, got a table of %lld entr%s", (long long)i, what,
+             (long long)len, len == 1 ? "y" : "ies");
+}
+
 modu_column *lm_test_column(lua_State *L, int idx) {
   lm_colbox *b = luaL_testudata(L, idx, LM_COLUMN);
   return b ? b->c : NULL;

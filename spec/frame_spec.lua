@@ -593,6 +593,8 @@ describe("mutate", function()
     raises("mutate: column 'a' is given twice", df.mutate, df, { { "a", 1 }, { "a", 2 } })
     raises("mutate: column 'i' is given twice", df.mutate, df, { { "i", 1 }, { "i", 2 } })
     raises("mutate: entry 2 must be a {name, value} pair, got number", df.mutate, df, { { "a", 1 }, 5 })
+    raises("mutate: entry 1 must be a {name, value} pair, got a table of 3 entries", df.mutate, df,
+      { { "a", 1, "extra" } })
     raises("mutate: key 'z' mixes the two forms", df.mutate, df, { { "a", 1 }, z = 2 })
     raises("mutate: column names must not be empty", df.mutate, df, { [""] = 1 })
     raises("boom", df.mutate, df, { c = function() error("boom") end })

@@ -201,6 +201,13 @@ describe("db:search", function()
       error("stop")
     end))
     assert.are.equal(0, col(d2:query("SELECT count(*) AS n FROM modu_fts_types WHERE fts = 'other'"), "n")[1])
+    -- dropped by hand and made again as a plain table: the record no longer applies
+    d2:create_fts("docs", modu.frame({ { "t", { "x news" } }, { "d", { modu.date("2020-01-01") } } }))
+    d2:exec("DROP TABLE docs")
+    d2:exec("CREATE TABLE docs (t, d)")
+    d2:exec("INSERT INTO docs VALUES ('a', '2020-05-05')")
+    assert.are.same({ "str", "str" }, d2:read("docs"):types())
+    assert.are.same(d2:query("SELECT * FROM docs"):types(), d2:read("docs"):types())
     d2:close()
   end)
 

@@ -292,9 +292,34 @@ describe("univariate statistics beyond the StRD files", function()
     assert.is_true(near(a.s:to_table()[1], 1e307 * math.sqrt(1 / 3)))
     assert.are.same({ math.huge, 7 / 3 }, a.w:to_table()) -- var(1, 2, 4) = 7/3
     assert.are.equal(7 / 3, a.m:to_table()[2])
+    -- NaN stays NaN in a group, as in the column; tiny values keep their digits
+    local nan = modu.frame({ { "g", { 1, 1, 1 } }, { "v", { 1.0, 0 / 0, 3.0 } } })
+    local na = nan:group_by("g"):agg({ w = "var(v)", s = "sd(v)" })
+    assert.is_true(na.w:to_table()[1] ~= na.w:to_table()[1] and na.s:to_table()[1] ~= na.s:to_table()[1])
+    local tiny = modu.frame({ { "g", { 1, 1, 1, 1 } }, { "v", { 1e-170, 2e-170, 3e-170, 5e-170 } } })
+    -- sd(1, 2, 3, 5) = sqrt(35/12)
+    assert.is_true(near(tiny:group_by("g"):agg({ s = "sd(v)" }).s:to_table()[1], 1e-170 * math.sqrt(35 / 12)))
+    assert.are.equal(tiny.v:sd(), tiny:group_by("g"):agg({ s = "sd(v)" }).s:to_table()[1])
     -- a group holding an inf keeps it
     local inf = modu.frame({ { "g", { 1, 1 } }, { "v", { math.huge, 1.7e308 } } })
     assert.are.equal(math.huge, inf:group_by("g"):agg({ m = "mean(v)" }).m:to_table()[1])
+  end)
+
+  it("the mean is the correctly rounded one, the same by every path", function()
+    -- 8600 - 7018 + 13800 = 15382; 15382 / 3 = 5127.333..., whose nearest double is below
+    -- the one a sum-then-correct mean gave
+    local c = modu.column({ 8600, -7018, 13800 }, "float")
+    assert.are.equal(15382 / 3, c:mean())
+    assert.are.equal(15382 / 3, S.mean(c))
+    assert.are.equal(15382 / 3, modu.frame({ { "v", c } }):agg({ m = "mean(v)" }).m:to_table()[1])
+    -- values of a wide spread, many times: the three paths agree everywhere
+    local r = modu.random.integers(3000, -1000000, 1000000, 11):to_table()
+    for i = 1, #r - 2, 3 do
+      local v = modu.column({ r[i] / 64, r[i + 1] / 64, r[i + 2] / 64 }, "float")
+      local g = modu.frame({ { "v", v } }):agg({ m = "mean(v)" }).m:to_table()[1]
+      assert.are.equal(g, v:mean())
+      assert.are.equal(g, S.mean(v))
+    end
   end)
 
   it("skewness and kurtosis with a mean that is not a double", function()

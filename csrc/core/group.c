@@ -288,9 +288,6 @@ done:
   return rc;
 }
 
-/* numbers per-row keys in order of first appearance: the pairs (a[i], b[i]) as
- * a[i] * cb + b[i], or (a NULL) the ready keys k[i] in [0, card); a dense table
- * when the key range is small, hashing otherwise. out may alias a. */
 static int grp_cmp_u64(const void *a, const void *b) {
   uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
   return (x > y) - (x < y);
@@ -314,7 +311,10 @@ static bool grp_mostly_distinct(const int32_t *a, const int64_t *k, const int32_
   return d >= SAMPLE / 20 * 19;
 }
 
-/* k may be overwritten (the sort reuses it) */
+/* numbers per-row keys in order of first appearance: the pairs (a[i], b[i]) as
+ * a[i] * cb + b[i], or (a NULL) the ready keys k[i] in [0, card); a dense table
+ * when the key range is small, sorting when nearly all are distinct, hashing
+ * otherwise. out may alias a; k may be overwritten (the sort reuses it). */
 static int grp_combine(const int32_t *a, int64_t *k, int64_t card, const int32_t *b, int64_t cb, int64_t n,
                        int32_t *out, int64_t *outcard) {
   uint64_t range = a ? (uint64_t)card * (uint64_t)cb : (uint64_t)card;
@@ -733,52 +733,68 @@ static modu_column *grp_var(modu_groups *g, const modu_column *x, bool sd, modu_
   modu_column *r = modu_col_new(MODU_FLOAT, ng, NULL);
   int64_t *cnt = calloc(ng ? (size_t)ng : 1, sizeof *cnt);
   double *dev = calloc(ng ? (size_t)ng : 1, sizeof *dev), *comp = calloc(ng ? (size_t)ng : 1, sizeof *comp);
-  bool *again = calloc(ng ? (size_t)ng : 1, sizeof *again);
-  if (!r || !cnt || !dev || !comp || !again) {
+  double *scale = calloc(ng ? (size_t)ng : 1, sizeof *scale); /* 0: done; else redo at this scale */
+  if (!r || !cnt || !dev || !comp || !scale) {
     free(cnt);
     free(dev);
     free(comp);
-    free(again);
+    free(scale);
     modu_col_unref(mean);
     return grp_fail(r, e, "out of memory");
   }
   double *acc = MODU_F64(r), *m = MODU_F64(mean);
   memset(acc, 0, (size_t)ng * sizeof *acc);
-  /* the corrected two-pass sum: squares of the deviations less the square of
-   * their sum over n, which removes the rounding error of the mean. A group
-   * whose squares overflow while its mean is finite goes again on the values
-   * times 2^-600 (sd scales back; a var past DBL_MAX is inf). */
+  /* the corrected two-pass sum: squares of the deviations (compensated) less
+   * the square of their sum over n, which removes the rounding error of the
+   * mean. A group whose squares overflow (finite values near DBL_MAX) or may
+   * underflow (values below 2^-400) goes again on its values times the power
+   * of two that brings its largest below 1; sd scales back exactly, a var
+   * past the double range is inf or 0 as it must be. scale holds the largest
+   * |value| after the first pass. */
   bool redo = false;
   for (int pass = 0; pass < 2 && (pass == 0 || redo); pass++) {
-    const double scale = pass ? 0x1p-600 : 1;
     for (int64_t i = 0; i < g->nrow; i++) {
       if (modu_col_isna(x, i)) continue;
       int32_t k = g->gid[i];
-      if (pass && !again[k]) continue;
-      double d = grp_num(x, i) * scale - m[k] * scale, q = d * d, t = acc[k] + q;
+      double v = grp_num(x, i), f = 1;
+      if (pass) {
+        if (scale[k] == 0) continue;
+        f = scale[k];
+      } else if (fabs(v) > scale[k]) {
+        scale[k] = fabs(v);
+      }
+      double d = v * f - m[k] * f, q = d * d, t = acc[k] + q;
       comp[k] += acc[k] >= q ? (acc[k] - t) + q : (q - t) + acc[k]; /* Neumaier */
       acc[k] = t;
       dev[k] += d;
       cnt[k]++;
     }
     for (int64_t k = 0; k < ng; k++) {
-      if (pass && !again[k]) continue;
-      if (!pass && isinf(acc[k]) && isfinite(m[k])) {
-        again[k] = redo = true;
-        acc[k] = dev[k] = comp[k] = 0;
-        cnt[k] = 0;
-        continue;
+      if (pass && scale[k] == 0) continue;
+      double big = scale[k], f = pass ? big : 1, sq = isfinite(acc[k]) ? acc[k] + comp[k] : acc[k];
+      if (!pass) {
+        bool over = isinf(acc[k]) && isfinite(m[k]) && isfinite(big);
+        bool under = cnt[k] > 1 && big > 0 && big < 0x1p-400 && sq < 0x1p-900;
+        if (over || under) {
+          int ex;
+          frexp(big, &ex);
+          scale[k] = ldexp(1, -ex);
+          redo = true;
+          acc[k] = dev[k] = comp[k] = 0;
+          cnt[k] = 0;
+          continue;
+        }
+        scale[k] = 0;
       }
-      double n = (double)cnt[k], ss = (isfinite(acc[k]) ? acc[k] + comp[k] : acc[k]) - dev[k] * dev[k] / n,
-             v = cnt[k] > 1 ? (ss > 0 ? ss : 0) / (n - 1) : 0;
-      acc[k] = sd ? sqrt(v) / scale : v / scale / scale;
+      double n = (double)cnt[k], ss = sq - dev[k] * dev[k] / n, v = cnt[k] > 1 ? (ss < 0 ? 0 : ss) / (n - 1) : 0;
+      acc[k] = sd ? sqrt(v) / f : v / f / f;
     }
   }
   int fail = grp_set_na_where(r, cnt, 2);
   free(cnt);
   free(dev);
   free(comp);
-  free(again);
+  free(scale);
   modu_col_unref(mean);
   return fail ? grp_fail(r, e, "out of memory") : r;
 }

@@ -59,7 +59,9 @@ int64_t modu_stats_gather2(const modu_column *a, const modu_column *b, double *x
   return m;
 }
 
-double modu_stats_sum(const double *x, int64_t n) {
+/* plain sums in four lanes per block, compensated across blocks: fast, and
+ * what a first mean needs where a second pass corrects it (cor) */
+static double st_sum_fast(const double *x, int64_t n) {
   st_acc acc = {0, 0};
   for (int64_t i = 0; i < n; i += ST_BLOCK) {
     int64_t end = i + ST_BLOCK < n ? i + ST_BLOCK : n, j = i;
@@ -76,19 +78,27 @@ double modu_stats_sum(const double *x, int64_t n) {
   return st_total(&acc);
 }
 
-/* sum of x - m */
-static double st_sum_dev(const double *x, int64_t n, double m) {
-  st_acc acc = {0, 0};
-  for (int64_t i = 0; i < n; i += ST_BLOCK) {
-    int64_t end = i + ST_BLOCK < n ? i + ST_BLOCK : n, j = i;
-    double s0 = 0, s1 = 0;
-    for (; j + 2 <= end; j += 2) {
-      s0 += x[j] - m;
-      s1 += x[j + 1] - m;
+/* every addition an exact TwoSum (Knuth, branch-free), in four lanes: the
+ * sum as if accumulated in twice the working precision, then rounded, however
+ * the values spread, so a mean from it is correctly rounded but in rare ties */
+double modu_stats_sum(const double *x, int64_t n) {
+  double s[4] = {0, 0, 0, 0}, c[4] = {0, 0, 0, 0};
+  int64_t j = 0;
+  for (; j + 4 <= n; j += 4)
+    for (int l = 0; l < 4; l++) {
+      double v = x[j + l], t = s[l] + v, z = t - s[l];
+      c[l] += (s[l] - (t - z)) + (v - z);
+      s[l] = t;
     }
-    for (; j < end; j++) s0 += x[j] - m;
-    st_add(&acc, s0 + s1);
+  for (; j < n; j++) {
+    double v = x[j], t = s[0] + v, z = t - s[0];
+    c[0] += (s[0] - (t - z)) + (v - z);
+    s[0] = t;
   }
+  st_acc acc = {0, 0};
+  for (int l = 0; l < 4; l++) st_add(&acc, s[l]);
+  if (!isfinite(acc.s)) return acc.s; /* an inf or NaN (the corrections are NaN then) */
+  for (int l = 0; l < 4; l++) st_add(&acc, c[l]);
   return st_total(&acc);
 }
 
@@ -147,13 +157,7 @@ static void st_powers_scaled(const double *x, const uint8_t *ok, int64_t n, doub
 double modu_stats_mean(const double *x, int64_t n) {
   if (n <= 0) return NAN;
   double m = modu_stats_sum(x, n) / (double)n;
-  if (isfinite(m)) {
-    /* the deviations are small, so their sum is nearly exact: it repairs
-     * what rounding left in the first mean */
-    double c = st_sum_dev(x, n, m);
-    if (isfinite(c)) return m + c / (double)n;
-  }
-  if (isnan(m) || !st_all_finite(x, n)) return m;
+  if (isfinite(m) || isnan(m) || !st_all_finite(x, n)) return m;
   /* finite values whose sum (or spread) overflows */
   int64_t k;
   double s = st_unit_scale(x, NULL, n);
@@ -736,7 +740,7 @@ double modu_stats_acf(const double *x, const uint8_t *ok, int64_t n, int64_t lag
  * formula (the first pass gives approximate means, whose error the
  * correction terms remove) */
 static void st_comoments(const double *x, const double *y, int64_t n, double *sxx, double *syy, double *sxy) {
-  double mx = modu_stats_sum(x, n) / (double)n, my = modu_stats_sum(y, n) / (double)n;
+  double mx = st_sum_fast(x, n) / (double)n, my = st_sum_fast(y, n) / (double)n;
   st_acc a[5] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}};
   for (int64_t i = 0; i < n; i += ST_BLOCK) {
     int64_t end = i + ST_BLOCK < n ? i + ST_BLOCK : n, j = i;
