@@ -69,17 +69,7 @@ local function plain(s)
   return sign .. digits:sub(1, point) .. "." .. digits:sub(point + 1)
 end
 
--- bc's plain decimal -> "d.ddd...e-N" with 25 significant digits
-local function sci(s)
-  s = s:gsub("\\\n", ""):gsub("%s", "")
-  local sign = s:sub(1, 1) == "-" and "-" or ""
-  s = s:gsub("^%-", "")
-  local int, frac = s:match("^(%d*)%.?(%d*)$")
-  local digits = (int .. frac):gsub("^0+", "")
-  if digits == "" then return "0" end
-  local exp = #int - (#(int .. frac) - #digits) - 1
-  return ("%s%s.%se%d"):format(sign, digits:sub(1, 1), digits:sub(2, 25), exp)
-end
+local sci = require("spec.support").bc_sci
 
 local function run_bc(lib, exprs, scale)
   local tmp = os.tmpname()

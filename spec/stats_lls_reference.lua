@@ -220,17 +220,7 @@ local function exact(v)
   return ("(%s%d / 2^%d)"):format(sign, m, -k)
 end
 
--- bc's plain decimal -> "d.ddd...e-N" with 25 significant digits
-local function sci(s)
-  s = s:gsub("\\\n", ""):gsub("%s", "")
-  local sign = s:sub(1, 1) == "-" and "-" or ""
-  s = s:gsub("^%-", "")
-  local int, frac = s:match("^(%d*)%.?(%d*)$")
-  local digits = (int .. frac):gsub("^0+", "")
-  if digits == "" then return "0" end
-  local e = #int - (#(int .. frac) - #digits) - 1
-  return ("%s%s.%se%d"):format(sign, digits:sub(1, 1), digits:sub(2, 25), e)
-end
+local sci = require("spec.support").bc_sci
 
 local function run_bc(lines, want)
   local tmp = os.tmpname()

@@ -112,4 +112,17 @@ function M.lre(got, want)
   return math.max(0, math.min(15, -math.log(err, 10)))
 end
 
+-- bc's plain decimal output (lines may end in a backslash) as
+-- "d.ddd...e-N" with 25 significant digits, for the generated reference tables
+function M.bc_sci(s)
+  s = s:gsub("\\\n", ""):gsub("%s", "")
+  local sign = s:sub(1, 1) == "-" and "-" or ""
+  s = s:gsub("^%-", "")
+  local int, frac = s:match("^(%d*)%.?(%d*)$")
+  local digits = (int .. frac):gsub("^0+", "")
+  if digits == "" then return "0" end
+  local e = #int - (#(int .. frac) - #digits) - 1
+  return ("%s%s.%se%d"):format(sign, digits:sub(1, 1), digits:sub(2, 25), e)
+end
+
 return M
