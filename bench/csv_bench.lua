@@ -81,8 +81,8 @@ local function section(ctx, rows)
       ctx.size / 1e6 / m.wall >= TARGET_MBS and "met" or "not met on wall time"))
   if ctx.floor then
     add(("- For scale: filling a frame of the same shape and size with `modu.rep`, no file involved "
-      .. "(`bench/csv/floor_modu.lua`, plain malloc'd memory), takes %s s wall, %s s CPU in a fresh process here; "
-      .. "the first touch of new memory is that costly on this virtual machine, for every reader alike.")
+      .. "(`bench/csv/floor_modu.lua`, column memory as the reader gets it), takes %s s wall, %s s CPU in a fresh "
+      .. "process here: the part of a read that is only first touches of new memory.")
       :format(fmt_s(ctx.floor.wall), fmt_s(ctx.floor.cpu)))
   end
   add(("- Memory: modu's peak RSS %.0f MiB for the %.0f MB file: %.0f MiB of interpreter and libraries before the "
