@@ -206,24 +206,8 @@ out("db:query steps the statement in C and appends each value to a typed buffer 
   .. "values to one prepared INSERT in one transaction, where the CLI parses CSV text.")
 out("")
 
--- replace the SQLite section of bench/RESULTS.md (or append it)
-local path = "bench/RESULTS.md"
-local f = io.open(path, "rb")
-local doc = f and f:read("a") or "# modu benchmarks\n\n"
-if f then f:close() end
 local section = table.concat(lines, "\n") .. "\n"
-local s, e = doc:find("\n## SQLite\n.-\n## ")
-if s then
-  doc = doc:sub(1, s) .. section .. doc:sub(e - 2)
-else
-  local s2 = doc:find("\n## SQLite\n")
-  if s2 then doc = doc:sub(1, s2) .. section
-  else doc = doc:gsub("\n*$", "\n\n") .. section end
-end
-f = assert(io.open(path .. ".tmp", "wb"))
-f:write(doc)
-f:close()
-assert(os.rename(path .. ".tmp", path))
+dofile("bench/results.lua").replace_section("SQLite", section)
 
 return { write_s = best.write[1], import_s = best.cli[1], write_ratio = write_ratio, query_s = q_modu,
   luasql_rows_s = q_rows, luasql_cols_s = q_cols }

@@ -8,7 +8,6 @@ local modu = require "modu"
 
 local N = math.tointeger(tonumber(os.getenv("STATS_N") or "1e7"))
 local DIR = "bench/data"
-local RESULTS = "bench/RESULTS.md"
 os.execute("mkdir -p " .. DIR)
 
 -- CPU seconds of the best of `runs` calls (every peer is single-threaded here)
@@ -293,23 +292,8 @@ out("modu's median and quantiles are selection, not sorting, and do not copy the
   .. "accumulators per block and a compensated sum across blocks, on the columns in place.")
 out("")
 
-local doc
-f = io.open(RESULTS, "rb")
-doc = f and f:read("a") or "# modu benchmarks\n\n"
-if f then f:close() end
 local section = table.concat(lines, "\n") .. "\n"
-local s, e = doc:find("\n## Statistics\n.-\n## ")
-if s then
-  doc = doc:sub(1, s) .. section .. "\n" .. doc:sub(e - 2)
-else
-  local s2 = doc:find("\n## Statistics\n")
-  if s2 then doc = doc:sub(1, s2) .. section
-  else doc = doc:gsub("\n*$", "\n\n") .. section end
-end
-f = assert(io.open(RESULTS .. ".tmp", "wb"))
-f:write(doc)
-f:close()
-assert(os.rename(RESULTS .. ".tmp", RESULTS))
+dofile("bench/results.lua").replace_section("Statistics", section)
 print(section)
 os.remove(xbin)
 os.remove(ybin)

@@ -176,22 +176,7 @@ out("|---|---|---|")
 for _, w in ipairs(wrong) do out(("| %s | %s | %s |"):format(w[1], w[2], w[3])) end
 out("")
 
--- replace the Text section of bench/RESULTS.md (or append it)
-local path = "bench/RESULTS.md"
-local f = io.open(path, "rb")
-local doc = f and f:read("a") or "# modu benchmarks\n\n"
-if f then f:close() end
 local section = table.concat(lines, "\n") .. "\n"
-local s, e = doc:find("\n## Text\n.-\n## ")
-if s then
-  doc = doc:sub(1, s) .. section .. doc:sub(e - 2)
-else
-  local s2 = doc:find("\n## Text\n")
-  if s2 then doc = doc:sub(1, s2) .. section
-  else doc = doc:gsub("\n*$", "\n\n") .. section end
-end
-f = assert(io.open(path, "wb"))
-f:write(doc)
-f:close()
+dofile("bench/results.lua").replace_section("Text", section)
 
 return { results = results }
