@@ -307,6 +307,8 @@ describe("expression errors", function()
     { "city in '北京'", "expected '(' after 'in': x in ('a', 'b')", 8 },
     { "city in (city)", "the list after 'in' holds literal values only", 9 },
     { "year in (1 + 2)", "expected ',' or ')' in the 'in' list, found '+'", 11 },
+    { "year in ()", "expected a value, found ')'", 9 },
+    { "sum(year firms) > 1", "expected ',' or ')' in the arguments, found 'firms'", 9 },
     { "city not '北京'", "expected 'in' after 'not'", 9 },
     { "city == '北京", "unterminated string", 8 },
     { "`城市 == 1", "unterminated `name`", 0 },

@@ -300,16 +300,32 @@ static int ex_add_arg(ex_parser *ps, ex_node *n, ex_node *a) {
   return 0;
 }
 
+/* a new node of `kind` whose first argument is a; takes a (freed on failure) */
+static ex_node *ex_wrap(ex_parser *ps, int kind, int pos, ex_node *a) {
+  if (!a) return NULL;
+  ex_node *n = ex_new(ps, kind, pos);
+  if (!n) {
+    ex_free_node(a);
+    return NULL;
+  }
+  if (ex_add_arg(ps, n, a)) {
+    ex_free_node(n);
+    return NULL;
+  }
+  return n;
+}
+
+/* takes a and b */
 static ex_node *ex_binary(ex_parser *ps, int kind, int op, int pos, ex_node *a, ex_node *b) {
   if (!a || !b) {
     ex_free_node(a);
     ex_free_node(b);
     return NULL;
   }
-  ex_node *n = ex_new(ps, kind, pos);
-  if (!n || ex_add_arg(ps, n, a) || ex_add_arg(ps, n, b)) {
+  ex_node *n = ex_wrap(ps, kind, pos, a);
+  if (!n || ex_add_arg(ps, n, b)) {
     if (n) ex_free_node(n);
-    else ex_free_node(a), ex_free_node(b);
+    else ex_free_node(b);
     return NULL;
   }
   n->op = op;
@@ -317,6 +333,7 @@ static ex_node *ex_binary(ex_parser *ps, int kind, int op, int pos, ex_node *a, 
 }
 
 static ex_node *ex_or(ex_parser *ps);
+
 
 /* the current token as a message shows it: 'x', or a string literal as written */
 static const char *ex_tok_text(ex_parser *ps, char *buf, size_t cap) {
@@ -336,6 +353,29 @@ static const char *ex_tok_text(ex_parser *ps, char *buf, size_t cap) {
   buf[at] = 0;
   return buf;
 }
+
+/* the items of a call's arguments or an 'in' list, after its '(': parsed by
+ * `item` into n's arguments, separated by commas, up to the ')' (consumed);
+ * empty only when empty_ok. `what` names the list in the error. */
+static bool ex_list(ex_parser *ps, ex_node *n, ex_node *(*item)(ex_parser *), bool empty_ok, const char *what) {
+  if (!(empty_ok && ps->tok.type == T_RP)) {
+    for (;;) {
+      ex_node *a = item(ps);
+      if (!a || ex_add_arg(ps, n, a)) return false;
+      if (ps->tok.type != T_COMMA) break;
+      ex_next(ps);
+    }
+  }
+  if (ps->tok.type != T_RP) {
+    char buf[80], msg[160];
+    snprintf(msg, sizeof msg, "expected ',' or ')' in %s, found %s", what, ex_tok_text(ps, buf, sizeof buf));
+    ex_fail(ps, ps->tok.pos, "%s", msg);
+    return false;
+  }
+  ex_next(ps);
+  return true;
+}
+
 
 static ex_node *ex_atom(ex_parser *ps) {
   ex_tok *t = &ps->tok;
@@ -422,26 +462,10 @@ static ex_node *ex_atom(ex_parser *ps) {
       if (!n) return NULL;
       n->op = f;
       ex_next(ps); /* ( */
-      if (ps->tok.type != T_RP) {
-        for (;;) {
-          ex_node *a = ex_or(ps);
-          if (!a || ex_add_arg(ps, n, a)) {
-            ex_free_node(n);
-            return NULL;
-          }
-          if (ps->tok.type == T_COMMA) {
-            ex_next(ps);
-            continue;
-          }
-          break;
-        }
-      }
-      if (ps->tok.type != T_RP) {
-        ex_fail(ps, ps->tok.pos, "expected ',' or ')' in the arguments, found %s", ex_tok_text(ps, buf, sizeof buf));
+      if (!ex_list(ps, n, ex_or, true, "the arguments")) {
         ex_free_node(n);
         return NULL;
       }
-      ex_next(ps);
       const ex_fn *fn = &ex_fns[f];
       if (n->nargs < fn->min_args || n->nargs > fn->max_args) {
         char msg[160];
@@ -480,15 +504,7 @@ static ex_node *ex_unary(ex_parser *ps) {
   if (ex_is_op(ps, "-")) {
     int pos = ps->tok.pos;
     ex_next(ps);
-    ex_node *a = ex_unary(ps);
-    if (!a) return NULL;
-    ex_node *n = ex_new(ps, N_NEG, pos);
-    if (!n || ex_add_arg(ps, n, a)) {
-      if (n) ex_free_node(n);
-      else ex_free_node(a);
-      return NULL;
-    }
-    return n;
+    return ex_wrap(ps, N_NEG, pos, ex_unary(ps));
   }
   if (ex_is_op(ps, "+")) ex_next(ps);
   return ex_pow(ps);
@@ -515,6 +531,17 @@ static ex_node *ex_add(ex_parser *ps) {
     ex_next(ps);
     a = ex_binary(ps, N_ARITH, op, pos, a, ex_mul(ps));
   }
+}
+
+/* a value of an 'in' list: a literal, or a negated number */
+static ex_node *ex_in_value(ex_parser *ps) {
+  ex_node *v = ex_unary(ps);
+  if (v && v->kind > N_NA && !(v->kind == N_NEG && v->args[0]->kind <= N_FLOAT)) {
+    ex_fail(ps, v->pos, "the list after 'in' holds literal values only%s", "");
+    ex_free_node(v);
+    return NULL;
+  }
+  return v;
 }
 
 static ex_node *ex_cmp(ex_parser *ps) {
@@ -546,12 +573,8 @@ static ex_node *ex_cmp(ex_parser *ps) {
   }
   if (!ex_is_kw(ps, "in")) return a;
   ex_next(ps);
-  ex_node *n = ex_new(ps, N_IN, pos);
-  if (!n || ex_add_arg(ps, n, a)) {
-    if (n) ex_free_node(n);
-    else ex_free_node(a);
-    return NULL;
-  }
+  ex_node *n = ex_wrap(ps, N_IN, pos, a);
+  if (!n) return NULL;
   n->negate = negate;
   if (ps->tok.type != T_LP) {
     ex_fail(ps, ps->tok.pos, "expected '(' after 'in': x in ('a', 'b')%s", "");
@@ -559,30 +582,10 @@ static ex_node *ex_cmp(ex_parser *ps) {
     return NULL;
   }
   ex_next(ps);
-  for (;;) {
-    ex_node *v = ex_unary(ps);
-    if (!v || ex_add_arg(ps, n, v)) {
-      ex_free_node(n);
-      return NULL;
-    }
-    if (v->kind > N_NA && !(v->kind == N_NEG && v->args[0]->kind <= N_FLOAT)) {
-      ex_fail(ps, v->pos, "the list after 'in' holds literal values only%s", "");
-      ex_free_node(n);
-      return NULL;
-    }
-    if (ps->tok.type == T_COMMA) {
-      ex_next(ps);
-      continue;
-    }
-    break;
-  }
-  if (ps->tok.type != T_RP) {
-    char buf[80];
-    ex_fail(ps, ps->tok.pos, "expected ',' or ')' in the 'in' list, found %s", ex_tok_text(ps, buf, sizeof buf));
+  if (!ex_list(ps, n, ex_in_value, false, "the 'in' list")) {
     ex_free_node(n);
     return NULL;
   }
-  ex_next(ps);
   return n;
 }
 
@@ -592,15 +595,7 @@ static ex_node *ex_not(ex_parser *ps) {
   if (ex_is_kw(ps, "not")) {
     int pos = ps->tok.pos;
     ex_next(ps);
-    ex_node *a = ex_not(ps);
-    if (!a) return NULL;
-    ex_node *n = ex_new(ps, N_NOT, pos);
-    if (!n || ex_add_arg(ps, n, a)) {
-      if (n) ex_free_node(n);
-      else ex_free_node(a);
-      return NULL;
-    }
-    return n;
+    return ex_wrap(ps, N_NOT, pos, ex_not(ps));
   }
   return ex_cmp(ps);
 }
