@@ -524,12 +524,10 @@ static int grp_slice_top(lua_State *L, const modu_frame *f, modu_groups *g, bool
     lua_pop(L, 1);
   }
   modu_err e;
-  int64_t *rows, nrows;
-  if (modu_groups_top(g, f->cols[k], (int64_t)n, smallest, ties, &rows, &nrows, &e)) return lm_core_error(L, fn, &e);
-  /* the row list lives in Lua's memory, so an error below cannot leak it */
-  int64_t *idx = lm_scratch(L, (nrows ? (size_t)nrows : 1) * sizeof *idx);
-  memcpy(idx, rows, (size_t)nrows * sizeof *idx);
-  free(rows);
+  int64_t *idx, nrows;
+  lm_owner *own = lm_new_owner(L); /* the row list is Lua's: an error below cannot leak it */
+  if (modu_groups_top(g, f->cols[k], (int64_t)n, smallest, ties, &idx, &nrows, &e)) return lm_core_error(L, fn, &e);
+  own->p[0] = idx;
   modu_frame *r = modu_frame_new(f->ncol, nrows);
   if (!r) return lm_error(L, fn, "out of memory");
   lm_push_frame(L, r);

@@ -43,35 +43,6 @@ static void jn_set(lua_State *L, modu_frame *r, int *k, modu_column *c, const ch
   lua_pop(L, 1);
 }
 
-/* C memory of one call (index arrays, groupings), owned by a userdata pushed
- * before the kernel that fills it runs: an error anywhere later frees it */
-typedef struct jn_box {
-  void *p[2];
-  modu_groups *g[2];
-} jn_box;
-
-static int jn_box_gc(lua_State *L) {
-  jn_box *b = lua_touserdata(L, 1);
-  for (int i = 0; i < 2; i++) {
-    free(b->p[i]);
-    modu_groups_free(b->g[i]);
-    b->p[i] = NULL;
-    b->g[i] = NULL;
-  }
-  return 0;
-}
-
-static jn_box *jn_new_box(lua_State *L) {
-  jn_box *b = lua_newuserdatauv(L, sizeof *b, 0);
-  memset(b, 0, sizeof *b);
-  if (luaL_newmetatable(L, "modu.JoinScratch")) {
-    lua_pushcfunction(L, jn_box_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_setmetatable(L, -2);
-  return b;
-}
-
 /* df:join(other, { on = "k" | {"k1","k2"} | { left = "a", right = "b" }, how, suffix, validate }) */
 static int jn_join(lua_State *L) {
   const char *fn = "join";
@@ -192,7 +163,7 @@ static int jn_join(lua_State *L) {
   int64_t *li = NULL, *ri = NULL, n = 0, dup_row = 0;
   int dup_side = 0;
   modu_err e;
-  jn_box *own = jn_new_box(L);
+  lm_owner *own = lm_new_owner(L);
   if (modu_join(lk, rk, nkeys, a->nrow, b->nrow, (modu_join_how)how, unique, &li, &ri, &n, &dup_side, &dup_row, &e)) {
     if (!dup_side) return lm_core_error(L, fn, &e);
     const modu_frame *f = dup_side == 1 ? a : b;
@@ -320,7 +291,7 @@ static int jn_pivot_wider(lua_State *L) {
   for (int k = 0; k < nid; k++) idc[k] = f->cols[ids[k]];
   modu_column *namec = f->cols[kn];
   modu_err e;
-  jn_box *own = jn_new_box(L);
+  lm_owner *own = lm_new_owner(L);
   if (!(own->g[0] = modu_group_by(idc, nid, f->nrow, &e))) return lm_core_error(L, fn, &e);
   if (!(own->g[1] = modu_group_by(&namec, 1, f->nrow, &e))) return lm_core_error(L, fn, &e);
   const modu_groups *rows = own->g[0], *names = own->g[1];

@@ -74,6 +74,14 @@ modu_column *lm_column_from_table(lua_State *L, int idx, int want, const char *f
 modu_column *lm_as_column(lua_State *L, int idx, int64_t n, const char *fn, const char *what);
 /* a scratch buffer owned by Lua (pushed), for temporaries that must not leak */
 void *lm_scratch(lua_State *L, size_t bytes);
+/* C memory of one call owned by Lua: a userdata pushed before the kernels
+ * that fill it run, so an error anywhere later frees what they made (with
+ * free, and modu_groups_free for g) */
+typedef struct lm_owner {
+  void *p[2];
+  struct modu_groups *g[2];
+} lm_owner;
+lm_owner *lm_new_owner(lua_State *L);
 int lm_check_type_name(lua_State *L, int idx, const char *fn);
 
 /* Options tables and checked values. Messages name the function, the option,

@@ -6,29 +6,6 @@
 #include "lmodu.h"
 #include "text.h"
 
-#define TX_BUF "modu.text.buffer"
-
-/* ---- a malloc'd result owned by Lua until it has been copied ---- */
-
-typedef struct tx_buf {
-  char *p;
-} tx_buf;
-
-static int tx_buf_gc(lua_State *L) {
-  tx_buf *b = luaL_checkudata(L, 1, TX_BUF);
-  free(b->p);
-  b->p = NULL;
-  return 0;
-}
-
-/* pushes an empty owner box: a kernel's result goes into it before anything may raise */
-static tx_buf *tx_buf_new(lua_State *L) {
-  tx_buf *b = lua_newuserdatauv(L, sizeof *b, 0);
-  b->p = NULL;
-  luaL_setmetatable(L, TX_BUF);
-  return b;
-}
-
 /* ---- argument checks ---- */
 
 static const char *tx_check_str(lua_State *L, int idx, const char *fn, size_t *len) {
@@ -86,13 +63,13 @@ static modu_text_op tx_check_form(lua_State *L, int idx, const char *fn) {
 static int tx_map(lua_State *L, modu_text_op op, int sidx, const char *fn) {
   size_t len, n = 0;
   const char *s = tx_check_str(L, sidx, fn, &len);
-  tx_buf *b = tx_buf_new(L);
+  lm_owner *b = lm_new_owner(L); /* the result is Lua's until copied */
   modu_err e;
-  b->p = modu_text_map(op, s, len, &n, &e);
-  if (!b->p) return lm_core_error(L, fn, &e);
-  lua_pushlstring(L, b->p, n);
-  free(b->p);
-  b->p = NULL;
+  char *r = b->p[0] = modu_text_map(op, s, len, &n, &e);
+  if (!r) return lm_core_error(L, fn, &e);
+  lua_pushlstring(L, r, n);
+  free(r);
+  b->p[0] = NULL;
   return 1;
 }
 
@@ -500,11 +477,6 @@ static const luaL_Reg tx_column_methods[] = {
 
 void lm_open_text(lua_State *L, int mod) {
   mod = lua_absindex(L, mod);
-  if (luaL_newmetatable(L, TX_BUF)) {
-    lua_pushcfunction(L, tx_buf_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_pop(L, 1);
   luaL_newlib(L, tx_functions);
   lua_setfield(L, mod, "text");
   /* the Column method table is what col_index looks methods up in */

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <utf8proc.h>
 
+#include "group.h"
 #include "lmodu.h"
 
 static const char lm_na_key = 'N';
@@ -50,6 +51,28 @@ modu_column *lm_check_column(lua_State *L, int idx, const char *fn) {
   lm_colbox *b = lm_check_box(L, idx, LM_COLUMN, fn);
   if (!b->c) lm_error(L, fn, "the column is closed");
   return b->c;
+}
+
+static int lm_owner_gc(lua_State *L) {
+  lm_owner *o = lua_touserdata(L, 1);
+  for (int i = 0; i < 2; i++) {
+    free(o->p[i]);
+    modu_groups_free(o->g[i]);
+    o->p[i] = NULL;
+    o->g[i] = NULL;
+  }
+  return 0;
+}
+
+lm_owner *lm_new_owner(lua_State *L) {
+  lm_owner *o = lua_newuserdatauv(L, sizeof *o, 0);
+  memset(o, 0, sizeof *o);
+  if (luaL_newmetatable(L, "modu.Owner")) {
+    lua_pushcfunction(L, lm_owner_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  return o;
 }
 
 void lm_check_pair(lua_State *L, int idx, lua_Integer i, const char *what, const char *fn) {
