@@ -3,8 +3,9 @@
 -- as a separate process from another directory with the module paths this spec
 -- runs under (made absolute), as users start them.
 local lfs = require "lfs"
+local support = require "spec.support"
 
-local function q(s) return "'" .. s:gsub("'", [['\'']]) .. "'" end
+local q = support.shell_quote
 
 local function project_root()
   local dir = debug.getinfo(1, "S").source:match "^@(.*)/spec/[^/]*$" or "."
@@ -32,13 +33,7 @@ for _, name in ipairs({ "LUA_PATH", "LUA_CPATH" }) do
   if v then ENV = ENV .. name .. "=" .. q(v) .. " " end
 end
 
-local function slurp(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local slurp = support.slurp
 
 local function scratch()
   local tmp = os.tmpname()

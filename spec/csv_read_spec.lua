@@ -33,9 +33,7 @@ end
 local tmpfiles = {}
 local function tmpfile(content)
   local path = os.tmpname()
-  local f = assert(io.open(path, "wb"))
-  f:write(content)
-  f:close()
+  support.spit(path, content)
   tmpfiles[#tmpfiles + 1] = path
   return path
 end

@@ -11,21 +11,11 @@ local raises = support.raises
 local PNAN = string.unpack("<d", string.pack("<i8", 0x7ff8000000000000))
 local NNAN = string.unpack("<d", string.pack("<i8", 0xfff8000000000000))
 
-local function slurp(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local slurp = support.slurp
 
-local function spit(path, s)
-  local f = assert(io.open(path, "wb"))
-  f:write(s)
-  f:close()
-end
+local spit = support.spit
 
-local function shq(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+local shq = support.shell_quote
 
 -- a fresh directory for each test that writes files
 local dirs = {}

@@ -2,6 +2,7 @@
 -- XML (xmllint reads the page and each inline SVG on its own) and has every
 -- chart; the Markdown has every section; the terminal tables line up.
 local modu = require "modu"
+local support = require "spec.support"
 local data = require "modu.data"
 local report = require "modu.report"
 
@@ -20,11 +21,7 @@ local function run(cmd)
   return ok == true, out
 end
 
-local function write(path, body)
-  local f = assert(io.open(path, "wb"))
-  f:write(body)
-  f:close()
-end
+local write = support.spit
 
 local SECTIONS = {
   "Who is winning, by which measure", "AI-related enterprises, 2016 and 2023", "Growth 2016–2023",

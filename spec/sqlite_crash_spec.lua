@@ -3,11 +3,12 @@
 -- the file, which must pass PRAGMA integrity_check and hold the table either
 -- complete or not at all (for a replace: the old table, complete).
 local modu = require "modu"
+local support = require "spec.support"
 
 local N = 2000000
 local OLD = 1000
 
-local function shell_quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+local shell_quote = support.shell_quote
 
 local function exists(path)
   local f = io.open(path, "rb")

@@ -125,4 +125,23 @@ function M.bc_sci(s)
   return ("%s%s.%se%d"):format(sign, digits:sub(1, 1), digits:sub(2, 25), e)
 end
 
+-- the bytes of a file, or nil when it cannot be opened
+function M.slurp(path)
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+-- writes s as the whole of a file
+function M.spit(path, s)
+  local f = assert(io.open(path, "wb"))
+  f:write(s)
+  f:close()
+end
+
+-- s quoted for a POSIX shell
+function M.shell_quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+
 return M
